@@ -1,0 +1,12 @@
+package dev.serval.core;
+
+/** The protocol-neutral category of a {@link ServalException}. */
+public enum ErrorKind {
+  INVALID_ARGUMENT,
+  NOT_FOUND,
+  UNAVAILABLE,
+  RESOURCE_EXHAUSTED,
+  DEADLINE_EXCEEDED,
+  PAYLOAD_TOO_LARGE,
+  INTERNAL
+}

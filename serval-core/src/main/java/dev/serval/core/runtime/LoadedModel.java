@@ -1,0 +1,29 @@
+package dev.serval.core.runtime;
+
+import dev.serval.core.Signature;
+import dev.serval.core.Tensor;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One loaded model instance. {@link #run} may be called from one thread at a time per instance;
+ * the serving layer creates several instances for parallelism.
+ */
+public interface LoadedModel extends AutoCloseable {
+  Signature signature();
+
+  /**
+   * Runs the model once.
+   *
+   * @param inputs one tensor per signature input, already validated against the signature
+   * @param outputs names of the outputs to compute; empty means all, in signature order
+   * @return the requested outputs in signature order; the caller owns the returned buffers
+   * @throws dev.serval.core.InvalidInputException when the runtime rejects the inputs
+   * @throws dev.serval.core.ModelLoadException when the runtime fails
+   */
+  List<Tensor> run(List<Tensor> inputs, Set<String> outputs);
+
+  /** Releases native memory. */
+  @Override
+  void close();
+}

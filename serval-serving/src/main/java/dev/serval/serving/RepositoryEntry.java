@@ -1,0 +1,11 @@
+package dev.serval.serving;
+
+/**
+ * One model version in the repository index.
+ *
+ * @param name model name
+ * @param version version
+ * @param state READY, LOADING, UNLOADING or UNAVAILABLE
+ * @param reason why it is not ready, or empty
+ */
+public record RepositoryEntry(String name, String version, ModelState state, String reason) {}
