@@ -1,0 +1,243 @@
+package dev.serval.server;
+
+import com.linecorp.armeria.server.GracefulShutdown;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import dev.serval.server.api.internal.HttpErrors;
+import dev.serval.server.api.internal.MetricsService;
+import dev.serval.server.api.internal.ProtocolApi;
+import dev.serval.serving.ModelService;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The HTTP server: the Open Inference Protocol REST API (with the binary tensor data, model
+ * repository and statistics extensions), health, and Prometheus {@code /metrics}, over a
+ * {@link ModelService}. Build with {@link #builder()}, then {@link #start()}; {@link #close()}
+ * drains gracefully and closes the model service.
+ */
+public final class ServalServer implements AutoCloseable {
+  private final String host;
+  private final int requestedPort;
+  private final ModelService models;
+  private final Server server;
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean draining;
+
+  private ServalServer(Builder builder) {
+    this.host = builder.host;
+    this.requestedPort = builder.port;
+    this.models = builder.modelService;
+    HttpErrors errors = new HttpErrors(builder.maxRequestBytes);
+    ServerBuilder sb =
+        Server.builder()
+            .http(new InetSocketAddress(builder.host, builder.port))
+            .maxRequestLength(builder.maxRequestBytes)
+            .requestTimeout(builder.requestTimeout)
+            .gracefulShutdown(
+                GracefulShutdown.builder()
+                    .quietPeriod(builder.shutdownQuietPeriod)
+                    .timeout(builder.shutdownTimeout)
+                    .build())
+            .meterRegistry(builder.meterRegistry)
+            .errorHandler(errors);
+    new ProtocolApi(models, this::isReady, version(), errors).registerOn(sb);
+    sb.route().get("/metrics").build(new MetricsService(builder.meterRegistry));
+    this.server = sb.build();
+    for (MeterBinder binder : jvmMetrics()) {
+      binder.bindTo(builder.meterRegistry);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the port and starts serving; returns once the server listens.
+   *
+   * @throws IllegalStateException when already started, or when the address cannot be bound
+   */
+  public void start() {
+    if (closed.get() || !started.compareAndSet(false, true)) {
+      throw new IllegalStateException("the server was already started or closed");
+    }
+    try {
+      server.start().join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException(
+          "could not listen on " + host + ":" + requestedPort + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  /** The port the server listens on; the bound one when the builder asked for port 0. */
+  public int port() {
+    if (!started.get()) {
+      throw new IllegalStateException("the server has not been started");
+    }
+    return server.activeLocalPort();
+  }
+
+  /**
+   * Graceful shutdown: readiness turns false at once, requests keep being served until none has
+   * arrived for the quiet period (or the shutdown timeout passes), then the model service drains
+   * and closes. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    draining = true;
+    try {
+      server.stop().join();
+    } finally {
+      try {
+        models.close();
+      } finally {
+        gcMetrics.close();
+      }
+    }
+  }
+
+  private boolean isReady() {
+    return !draining && models.isServerReady();
+  }
+
+  private List<MeterBinder> jvmMetrics() {
+    return List.of(
+        new JvmMemoryMetrics(),
+        gcMetrics,
+        new JvmThreadMetrics(),
+        new ClassLoaderMetrics(),
+        new ProcessorMetrics(),
+        new UptimeMetrics());
+  }
+
+  private static String version() {
+    String version = ServalServer.class.getPackage().getImplementationVersion();
+    return version == null ? "development" : version;
+  }
+
+  /** Validating builder of {@link ServalServer}. */
+  public static final class Builder {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8000;
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SHUTDOWN_QUIET_PERIOD = Duration.ofMillis(500);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private ModelService modelService;
+    private PrometheusMeterRegistry meterRegistry;
+    private long maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration shutdownQuietPeriod = DEFAULT_SHUTDOWN_QUIET_PERIOD;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+    private Builder() {}
+
+    /** The address to bind; {@value #DEFAULT_HOST} unless told otherwise. */
+    public Builder host(String host) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("host must not be blank but was '" + host + "'");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /** The port to bind; 0 picks a free one (see {@link ServalServer#port()}). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be within 0..65535 but was " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Required. The server closes it on {@link ServalServer#close()}. */
+    public Builder modelService(ModelService modelService) {
+      this.modelService = Objects.requireNonNull(modelService, "modelService");
+      return this;
+    }
+
+    /** Required. Served at {@code /metrics}; JVM and HTTP server metrics are added to it. */
+    public Builder meterRegistry(PrometheusMeterRegistry meterRegistry) {
+      this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+      return this;
+    }
+
+    /** Larger bodies are refused with 413. */
+    public Builder maxRequestBytes(long maxRequestBytes) {
+      if (maxRequestBytes <= 0 || maxRequestBytes > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException(
+            "maxRequestBytes must be within 1.." + (Integer.MAX_VALUE - 8) + " but was "
+                + maxRequestBytes);
+      }
+      this.maxRequestBytes = maxRequestBytes;
+      return this;
+    }
+
+    /** How long a request may take in all; zero means no limit. */
+    public Builder requestTimeout(Duration requestTimeout) {
+      Objects.requireNonNull(requestTimeout, "requestTimeout");
+      if (requestTimeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "requestTimeout must not be negative but was " + requestTimeout);
+      }
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    /**
+     * Graceful shutdown: the server stops once no request has been in flight for
+     * {@code quietPeriod}, or after {@code timeout} regardless.
+     */
+    public Builder gracefulShutdown(Duration quietPeriod, Duration timeout) {
+      Objects.requireNonNull(quietPeriod, "quietPeriod");
+      Objects.requireNonNull(timeout, "timeout");
+      if (quietPeriod.isNegative() || quietPeriod.isZero()) {
+        // Armeria cuts in-flight requests off when the quiet period is zero.
+        throw new IllegalArgumentException(
+            "quietPeriod must be positive but was " + quietPeriod);
+      }
+      if (timeout.compareTo(quietPeriod) < 0) {
+        throw new IllegalArgumentException(
+            "timeout must be at least quietPeriod " + quietPeriod + " but was " + timeout);
+      }
+      this.shutdownQuietPeriod = quietPeriod;
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException when the model service or meter registry is missing
+     */
+    public ServalServer build() {
+      if (modelService == null) {
+        throw new IllegalStateException("modelService must be set");
+      }
+      if (meterRegistry == null) {
+        throw new IllegalStateException("meterRegistry must be set");
+      }
+      return new ServalServer(this);
+    }
+  }
+}
