@@ -4,7 +4,8 @@ package dev.serval.serving;
  * One model version in the repository index.
  *
  * @param name model name
- * @param version version
+ * @param version version, or null for an entry about the whole model (not loaded, bad config,
+ *     no versions)
  * @param state READY, LOADING, UNLOADING or UNAVAILABLE
  * @param reason why it is not ready, or empty
  */

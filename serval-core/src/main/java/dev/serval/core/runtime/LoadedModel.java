@@ -15,7 +15,8 @@ public interface LoadedModel extends AutoCloseable {
   /**
    * Runs the model once.
    *
-   * @param inputs one tensor per signature input, already validated against the signature
+   * @param inputs one tensor per signature input, already validated against the signature; run
+   *     must not keep references to their buffers after it returns, since callers reuse them
    * @param outputs names of the outputs to compute; empty means all, in signature order
    * @return the requested outputs in signature order; the caller owns the returned buffers
    * @throws dev.serval.core.InvalidInputException when the runtime rejects the inputs

@@ -1,0 +1,308 @@
+package dev.serval.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.serval.core.DataType;
+import dev.serval.core.ModelLoadException;
+import dev.serval.core.ModelNotFoundException;
+import dev.serval.core.ModelNotReadyException;
+import dev.serval.core.Shape;
+import dev.serval.core.TensorSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ModelManagerLifecycleTest {
+  @TempDir Path root;
+
+  private ModelManager manager;
+
+  @AfterEach
+  void closeManager() {
+    if (manager != null) {
+      manager.close();
+    }
+  }
+
+  @Test
+  void servesEveryModelAndReportsThoseThatFailToLoad() throws Exception {
+    Repos.fakeModel(root, "good", 1);
+    Repos.fakeModel(root, "broken", 1);
+    Repos.write(root.resolve("empty").resolve("notes").resolve("x.txt"), "");
+    FakeBackend backend =
+        new FakeBackend(
+            artifact -> {
+              if (FakeBackend.modelName(artifact).equals("broken")) {
+                throw new ModelLoadException("corrupt protobuf in " + artifact);
+              }
+              return FakeModel.batchable();
+            });
+
+    manager = start(backend);
+
+    assertThat(manager.isServerReady()).isTrue();
+    assertThat(manager.index(false))
+        .containsExactly(
+            new RepositoryEntry(
+                "broken",
+                "1",
+                ModelState.UNAVAILABLE,
+                "corrupt protobuf in " + root.resolve("broken/1/model.fake")),
+            new RepositoryEntry(
+                "empty",
+                null,
+                ModelState.UNAVAILABLE,
+                "no version folder (named by a positive integer, e.g. "
+                    + root.resolve("empty/1")
+                    + ") in "
+                    + root.resolve("empty")
+                    + "; ignored folders [notes]"),
+            new RepositoryEntry("good", "1", ModelState.READY, ""));
+    assertThat(manager.index(true)).extracting(RepositoryEntry::name).containsExactly("good");
+    assertThat(
+            Requests.floats(
+                manager.infer(Requests.to("good").rows(1, 3).build()).get().outputs().get(0)))
+        .containsExactly(6, 8);
+    assertThatThrownBy(() -> manager.infer(Requests.to("broken").rows(1, 0).build()))
+        .isInstanceOf(ModelNotReadyException.class)
+        .hasMessageContaining("corrupt protobuf");
+    assertThatThrownBy(() -> manager.infer(Requests.to("nope").rows(1, 0).build()))
+        .isInstanceOf(ModelNotFoundException.class)
+        .hasMessage("unknown model 'nope'");
+  }
+
+  @Test
+  void warmsUpEveryInstanceBeforeTheModelIsReady() throws Exception {
+    Repos.fakeModel(root, "m", 1);
+    Repos.config(root, "m", "{\"instance_count\": 2}");
+    FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable().gated());
+    manager = build(backend);
+
+    CompletableFuture<Void> starting = CompletableFuture.runAsync(manager::start);
+    await().until(() -> backend.created.size() == 1);
+    backend.created.get(0).awaitRunStarted();
+
+    assertThat(manager.isServerReady()).isFalse();
+    assertThat(manager.isModelReady("m", null)).isFalse();
+    assertThat(manager.index(false))
+        .containsExactly(new RepositoryEntry("m", "1", ModelState.LOADING, ""));
+
+    backend.created.get(0).release(1);
+    await().until(() -> backend.created.size() == 2);
+    backend.created.get(1).release(1);
+    starting.get();
+
+    assertThat(manager.isModelReady("m", "1")).isTrue();
+    assertThat(backend.created).allSatisfy(model -> assertThat(model.runRows).containsExactly(1));
+  }
+
+  @Test
+  void unloadLetsQueuedRequestsFinishThenFreesTheModel() throws Exception {
+    Repos.fakeModel(root, "m", 1);
+    Repos.config(root, "m", "{\"max_batch_size\": 1}");
+    FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable());
+    manager = start(backend);
+    FakeModel model = backend.created.get(0).gated();
+    CompletableFuture<InferenceResult> running = manager.infer(Requests.to("m").rows(1, 1).build());
+    model.awaitRunStarted();
+    CompletableFuture<InferenceResult> queued = manager.infer(Requests.to("m").rows(1, 5).build());
+
+    CompletableFuture<Void> unloading = CompletableFuture.runAsync(() -> manager.unload("m"));
+    await().until(() -> manager.index(false).get(0).state() == ModelState.UNLOADING);
+
+    assertThatThrownBy(() -> manager.infer(Requests.to("m").rows(1, 0).build()))
+        .isInstanceOf(ModelNotReadyException.class);
+    assertThat(model.closed).isFalse();
+
+    model.release(2);
+    unloading.get();
+
+    assertThat(Requests.floats(running.get().outputs().get(0))).containsExactly(2, 4);
+    assertThat(Requests.floats(queued.get().outputs().get(0))).containsExactly(10, 12);
+    assertThat(model.closed).isTrue();
+    assertThat(manager.index(false))
+        .containsExactly(new RepositoryEntry("m", "1", ModelState.UNAVAILABLE, "unloaded"));
+    assertThat(manager.isModelReady("m", "1")).isFalse();
+    assertThat(manager.statistics("m", null)).isEmpty();
+  }
+
+  @Test
+  void reloadSwitchesToTheNewVersionWithoutDroppingARequest() throws Exception {
+    Repos.fakeModel(root, "m", 1);
+    FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable());
+    manager = start(backend);
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger succeeded = new AtomicInteger();
+    List<CompletableFuture<Void>> clients = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      float base = c * 1000;
+      clients.add(
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; running.get() || i < 50; i++) {
+                  InferenceRequest request = Requests.to("m").rows(1, base + i).build();
+                  float[] y = Requests.floats(manager.infer(request).join().outputs().get(0));
+                  assertThat(y).containsExactly(2 * (base + i), 2 * (base + i + 1));
+                  succeeded.incrementAndGet();
+                }
+              },
+              runnable -> new Thread(runnable).start()));
+    }
+
+    await().until(() -> succeeded.get() > 20);
+    Repos.fakeModel(root, "m", 2);
+    manager.load("m");
+    manager.load("m");
+    running.set(false);
+    CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get();
+
+    assertThat(manager.metadata("m", null).versions()).containsExactly("2");
+    assertThat(manager.infer(Requests.to("m").rows(1, 0).build()).get().version()).isEqualTo("2");
+    assertThat(backend.created).hasSize(3);
+    assertThat(backend.created.subList(0, 2)).allSatisfy(m -> assertThat(m.closed).isTrue());
+    assertThat(manager.index(false))
+        .containsExactly(
+            new RepositoryEntry(
+                "m", "1", ModelState.UNAVAILABLE, "not selected by the version_policy"),
+            new RepositoryEntry("m", "2", ModelState.READY, ""));
+  }
+
+  @Test
+  void aReloadThatFailsLeavesTheServingVersionInPlace() throws Exception {
+    Repos.fakeModel(root, "m", 1);
+    FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable());
+    manager = start(backend);
+    Repos.config(root, "m", "{\"max_batch_size\": \"many\"}");
+
+    assertThatThrownBy(() -> manager.load("m"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessageContaining("'max_batch_size' must be an integer");
+
+    assertThat(manager.infer(Requests.to("m").rows(1, 0).build()).get().version()).isEqualTo("1");
+    assertThat(manager.index(false))
+        .containsExactly(new RepositoryEntry("m", "1", ModelState.READY, ""));
+  }
+
+  @Test
+  void routesToTheRequestedVersionAndTheNewestByDefault() throws Exception {
+    Repos.fakeModel(root, "m", 1, 2);
+    Repos.config(root, "m", "{\"version_policy\": {\"all\": {}}}");
+    manager = start(new FakeBackend(artifact -> FakeModel.batchable()));
+
+    assertThat(manager.infer(Requests.to("m").version("1").rows(1, 0).build()).get().version())
+        .isEqualTo("1");
+    assertThat(manager.infer(Requests.to("m").rows(1, 0).build()).get().version()).isEqualTo("2");
+    assertThatThrownBy(() -> manager.infer(Requests.to("m").version("3").rows(1, 0).build()))
+        .isInstanceOf(ModelNotFoundException.class)
+        .hasMessage("model 'm' has no version '3'");
+    assertThatThrownBy(() -> manager.isModelReady("m", "latest"))
+        .isInstanceOf(ModelNotFoundException.class);
+  }
+
+  @Test
+  void aVersionLeftOutByTheVersionPolicyIsNotReady() {
+    Repos.fakeModel(root, "m", 1, 2);
+    manager = start(new FakeBackend(artifact -> FakeModel.batchable()));
+
+    assertThat(manager.isModelReady("m", "1")).isFalse();
+    assertThatThrownBy(() -> manager.infer(Requests.to("m").version("1").rows(1, 0).build()))
+        .isInstanceOf(ModelNotReadyException.class)
+        .hasMessage(
+            "model 'm' version 1 is not ready (UNAVAILABLE: not selected by the "
+                + "version_policy)");
+  }
+
+  @Test
+  void closeRefusesNewRequestsAndFinishesQueuedOnes() throws Exception {
+    Repos.fakeModel(root, "m", 1);
+    Repos.config(root, "m", "{\"max_batch_size\": 1}");
+    FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable());
+    manager = start(backend);
+    FakeModel model = backend.created.get(0).gated();
+    CompletableFuture<InferenceResult> running = manager.infer(Requests.to("m").rows(1, 1).build());
+    model.awaitRunStarted();
+    CompletableFuture<InferenceResult> queued = manager.infer(Requests.to("m").rows(1, 2).build());
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(manager::close);
+    await().until(() -> !manager.isServerReady());
+
+    assertThatThrownBy(() -> manager.infer(Requests.to("m").rows(1, 0).build()))
+        .isInstanceOf(ModelNotReadyException.class)
+        .hasMessage("the server is shutting down");
+    model.release(2);
+    closing.get();
+
+    assertThat(running.get().outputs()).isNotEmpty();
+    assertThat(queued.get().outputs()).isNotEmpty();
+    assertThat(model.closed).isTrue();
+  }
+
+  @Test
+  void loadsAModelAddedAfterStartAndRefusesUnknownOnes() throws Exception {
+    manager = start(new FakeBackend(artifact -> FakeModel.batchable()));
+    Repos.fakeModel(root, "late", 1);
+
+    assertThat(manager.index(false))
+        .containsExactly(new RepositoryEntry("late", null, ModelState.UNAVAILABLE, "not loaded"));
+    manager.load("late");
+
+    assertThat(manager.isModelReady("late", null)).isTrue();
+    assertThatThrownBy(() -> manager.load("nope")).isInstanceOf(ModelNotFoundException.class);
+    assertThatThrownBy(() -> manager.unload("nope")).isInstanceOf(ModelNotFoundException.class);
+  }
+
+  @Test
+  void metadataReportsSignatureVersionsAndPlatform() {
+    Repos.fakeModel(root, "m", 3);
+    manager = start(new FakeBackend(artifact -> FakeModel.batchable()));
+
+    ModelMetadata metadata = manager.metadata("m", null);
+
+    assertThat(metadata.name()).isEqualTo("m");
+    assertThat(metadata.versions()).containsExactly("3");
+    assertThat(metadata.platform()).isEqualTo("fake");
+    assertThat(metadata.signature().inputs())
+        .containsExactly(new TensorSpec("x", DataType.FP32, Shape.ofSignature(-1, 2)));
+  }
+
+  @Test
+  void passesRuntimeSettingsFromTheConfigToTheBackend() {
+    Repos.fakeModel(root, "m", 1);
+    Repos.config(root, "m", "{\"runtime\": {\"intra_op_threads\": 3}}");
+    FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable());
+    manager = start(backend);
+
+    assertThat(backend.options.get(0).intraOpThreads()).isEqualTo(3);
+  }
+
+  @Test
+  void rejectsAMissingRepository() {
+    assertThatThrownBy(
+            () ->
+                ModelManager.builder()
+                    .repository(root.resolve("missing"))
+                    .backend(new FakeBackend(artifact -> FakeModel.batchable()))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not exist");
+  }
+
+  private ModelManager start(FakeBackend backend) {
+    return build(backend).start();
+  }
+
+  private ModelManager build(FakeBackend backend) {
+    return ModelManager.builder().repository(root).backend(backend).build();
+  }
+}
