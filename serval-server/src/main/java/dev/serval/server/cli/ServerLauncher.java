@@ -52,7 +52,7 @@ final class ServerLauncher {
               + "); is another server using it? Choose another with --port");
     }
     ServerLauncher launcher = new ServerLauncher(server);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> launcher.shutdown(out), "serval-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> launcher.close(out), "serval-shutdown"));
     out.println("Serval is listening on " + baseUrl(listen.host, server.port()));
     return launcher;
   }
@@ -74,7 +74,11 @@ final class ServerLauncher {
     }
   }
 
-  private void shutdown(PrintStream out) {
+  /** Drains and stops the server; idempotent (the shutdown hook may call it after a test did). */
+  synchronized void close(PrintStream out) {
+    if (stopped.getCount() == 0) {
+      return;
+    }
     out.println("Shutting down: readiness off, finishing in-flight requests ...");
     server.close();
     out.println("Stopped.");
