@@ -1,0 +1,213 @@
+package dev.serval.bench;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Everything one benchmark run measured, with the issue's targets checked, as JSON (for tools)
+ * and as a Markdown table (for people and {@code docs/benchmarks.md}).
+ *
+ * @param load load phases; the server under test is the target named {@link #SERVER}, any other
+ *     target is a peer it is compared with
+ */
+public record BenchmarkReport(Environment environment, List<RuntimeResult> runtime,
+    List<LoadResult> load) {
+
+  /** The target name of the Serval server in load results. */
+  public static final String SERVER = "serval";
+  static final double SINGLE_ROW_REQUESTS_GOAL = 20_000;
+  static final double SINGLE_ROW_P99_GOAL_MILLIS = 5;
+  static final double PEER_RATIO_GOAL = 10;
+  static final double RUNTIME_FRACTION_GOAL = 0.8;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public BenchmarkReport {
+    runtime = List.copyOf(runtime);
+    load = List.copyOf(load);
+  }
+
+  /** The speed targets, for whichever of them this run has the figures for. */
+  @JsonProperty("targets")
+  public List<TargetCheck> targets() {
+    List<TargetCheck> checks = new ArrayList<>();
+    for (LoadResult r : serverResults(1, null)) {
+      double p99 = millis(r.latency().p99Nanos());
+      checks.add(new TargetCheck(
+          "1-row " + r.encoding() + ", " + r.concurrency() + " clients",
+          format("%,.0f req/s, p99 %.2f ms", r.requestsPerSecond(), p99),
+          format(">= %,.0f req/s, p99 < %.0f ms", SINGLE_ROW_REQUESTS_GOAL,
+              SINGLE_ROW_P99_GOAL_MILLIS),
+          withoutErrors(r,
+              r.requestsPerSecond() >= SINGLE_ROW_REQUESTS_GOAL
+                  && p99 < SINGLE_ROW_P99_GOAL_MILLIS)));
+    }
+    peerChecks(checks);
+    runtimeFractionChecks(checks);
+    return checks;
+  }
+
+  private void peerChecks(List<TargetCheck> checks) {
+    for (LoadResult peer : load) {
+      if (peer.target().equals(SERVER) || peer.rowsPerRequest() != 1) {
+        continue;
+      }
+      serverResults(1, peer.encoding()).stream()
+          .filter(r -> r.concurrency() == peer.concurrency())
+          .findFirst()
+          .ifPresent(server -> {
+            double ratio = server.requestsPerSecond() / Math.max(peer.requestsPerSecond(), 1e-9);
+            checks.add(new TargetCheck(
+                "1-row " + peer.encoding() + ", " + peer.concurrency() + " clients vs "
+                    + peer.target(),
+                format("%.1fx (%,.0f vs %,.0f req/s)", ratio, server.requestsPerSecond(),
+                    peer.requestsPerSecond()),
+                format(">= %.0fx", PEER_RATIO_GOAL),
+                withoutErrors(server, ratio >= PEER_RATIO_GOAL)));
+          });
+    }
+  }
+
+  private void runtimeFractionChecks(List<TargetCheck> checks) {
+    for (Encoding encoding : Encoding.values()) {
+      for (LoadResult r : serverResults(-1, encoding)) {
+        rawAtBatch(r.rowsPerRequest()).ifPresent(raw -> {
+          double fraction = r.rowsPerSecond() / raw.rowsPerSecond();
+          checks.add(new TargetCheck(
+              r.rowsPerRequest() + "-row " + encoding + ", " + r.concurrency()
+                  + " clients vs raw runtime",
+              format("%.0f%% (%,.0f vs %,.0f rows/s)", fraction * 100, r.rowsPerSecond(),
+                  raw.rowsPerSecond()),
+              encoding == Encoding.BINARY
+                  ? format(">= %.0f%%", RUNTIME_FRACTION_GOAL * 100)
+                  : "(for reference)",
+              encoding == Encoding.BINARY
+                  ? withoutErrors(r, fraction >= RUNTIME_FRACTION_GOAL)
+                  : null));
+        });
+      }
+    }
+  }
+
+  /** A result with errors misses its target whatever its speed. */
+  private static boolean withoutErrors(LoadResult result, boolean goalReached) {
+    return goalReached && result.errorCount() == 0;
+  }
+
+  /**
+   * The server's results with one row per request ({@code rows == 1}) or more ({@code rows ==
+   * -1}), of one encoding or ({@code null}) any.
+   */
+  private List<LoadResult> serverResults(int rows, Encoding encoding) {
+    return load.stream()
+        .filter(r -> r.target().equals(SERVER))
+        .filter(r -> rows == 1 ? r.rowsPerRequest() == 1 : r.rowsPerRequest() > 1)
+        .filter(r -> encoding == null || r.encoding() == encoding)
+        .toList();
+  }
+
+  private Optional<RuntimeResult> rawAtBatch(int batch) {
+    return runtime.stream()
+        .filter(r -> r.batchSize() == batch)
+        .max(Comparator.comparingDouble(RuntimeResult::rowsPerSecond));
+  }
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("report records always serialize", e);
+    }
+  }
+
+  public String toMarkdown() {
+    StringBuilder md = new StringBuilder();
+    md.append(format("Run %s on %d CPUs (%s), %s, %s.%n", environment.startedAt(),
+        environment.cpus(), environment.cpuModel(), environment.java(), environment.os()));
+    if (!runtime.isEmpty()) {
+      md.append("\n**Raw runtime, in process**\n\n")
+          .append("| batch | instances x threads | runs/s | rows/s | p50 ms | p99 ms |\n")
+          .append("|---:|---:|---:|---:|---:|---:|\n");
+      for (RuntimeResult r : runtime) {
+        md.append(format("| %d | %d x %d | %,.0f | %,.0f | %.3f | %.3f |%n", r.batchSize(),
+            r.instances(), r.intraOpThreads(), r.runsPerSecond(), r.rowsPerSecond(),
+            millis(r.latency().p50Nanos()), millis(r.latency().p99Nanos())));
+      }
+    }
+    if (!load.isEmpty()) {
+      md.append("\n**Server, closed loop**\n\n")
+          .append("| target | encoding | rows/request | clients | requests/s | rows/s | p50 ms "
+              + "| p90 ms | p99 ms | max ms | errors |\n")
+          .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+      for (LoadResult r : load) {
+        LatencySummary l = r.latency();
+        md.append(format("| %s | %s | %d | %d | %,.0f | %,.0f | %.3f | %.3f | %.3f | %.3f | %s |%n",
+            r.target(), r.encoding(), r.rowsPerRequest(), r.concurrency(),
+            r.requestsPerSecond(), r.rowsPerSecond(), millis(l.p50Nanos()), millis(l.p90Nanos()),
+            millis(l.p99Nanos()), millis(l.maxNanos()), errors(r)));
+      }
+      for (LoadResult r : load) {
+        if (r.firstError() != null) {
+          md.append(format("%nFirst error of %s %s %d-row at %d clients: %s%n", r.target(),
+              r.encoding(), r.rowsPerRequest(), r.concurrency(), r.firstError()));
+        }
+      }
+    }
+    List<TargetCheck> checks = targets();
+    if (!checks.isEmpty()) {
+      md.append("\n**Targets**\n\n| what | measured | goal | met |\n|---|---|---|---|\n");
+      for (TargetCheck c : checks) {
+        String met = c.met() == null ? "" : c.met() ? "yes" : "**no**";
+        md.append("| ").append(c.name()).append(" | ").append(c.measured()).append(" | ")
+            .append(c.goal()).append(" | ").append(met).append(" |\n");
+      }
+    }
+    return md.toString();
+  }
+
+  /** Writes {@link #toJson()} to {@code json} and {@link #toMarkdown()} to {@code markdown}. */
+  public void write(Path json, Path markdown) {
+    try {
+      Files.writeString(json, toJson());
+      Files.writeString(markdown, toMarkdown());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report: " + e.getMessage(), e);
+    }
+  }
+
+  static String oneLine(RuntimeResult r) {
+    return format("%,.0f rows/s, %,.0f runs/s, p50 %.3f ms, p99 %.3f ms", r.rowsPerSecond(),
+        r.runsPerSecond(), millis(r.latency().p50Nanos()), millis(r.latency().p99Nanos()));
+  }
+
+  static String oneLine(LoadResult r) {
+    return format("%,.0f req/s, %,.0f rows/s, p50 %.3f ms, p99 %.3f ms, errors %s",
+        r.requestsPerSecond(), r.rowsPerSecond(), millis(r.latency().p50Nanos()),
+        millis(r.latency().p99Nanos()), errors(r));
+  }
+
+  private static String errors(LoadResult r) {
+    return r.errors().isEmpty() ? "0" : new TreeMap<>(r.errors()).toString();
+  }
+
+  private static double millis(long nanos) {
+    return nanos / 1e6;
+  }
+
+  private static String format(String pattern, Object... args) {
+    return String.format(Locale.ROOT, pattern, args);
+  }
+}

@@ -1,0 +1,183 @@
+package dev.serval.bench.internal;
+
+import dev.serval.bench.BenchmarkReport;
+import dev.serval.bench.ServingBenchmark;
+import dev.serval.bench.ThreadLayout;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark's small command line, for scripts that run it before or without the Serval CLI.
+ * Options are {@code --name value} or {@code --name=value}.
+ */
+public final class BenchCommand {
+  static final String USAGE = """
+      Usage: serval-bench [options]
+        Measures raw in-process runtime speed, then (with --server) a running Serval server
+        under closed-loop load, and prints and writes a report.
+
+        --server URL            Serval server base URL, e.g. http://127.0.0.1:8000
+        --peer URL              peer service (same model, OIP JSON) for the 1-row JSON comparison
+        --peer-name NAME        name of the peer in the report (default fastapi-torch)
+        --model FILE            ONNX model for the runtime phases (default: the benchmark MLP
+                                64-256-256-10)
+        --model-name NAME       model name on the server and peer (default mlp)
+        --warmup SECONDS        warmup of each load phase (default 3)
+        --duration SECONDS      measured window of each load phase (default 10)
+        --runtime-warmup SECONDS    warmup of each runtime phase (default 1)
+        --runtime-duration SECONDS  measured window of each runtime phase (default 5)
+        --batch-sizes LIST      runtime batch sizes (default 1,8,64)
+        --layouts LIST          runtime thread layouts instances x threads, e.g. 1x1,1x2,2x1
+                                (default: 1x1, 1xN, Nx1 for N cores), or none
+        --clients LIST          clients of the 1-row load phases (default 16,32)
+        --rows N                rows per request of the many-row phases (default 64)
+        --multi-row-clients LIST  clients of the many-row phases (default 2,4)
+        --out FILE              JSON report file; the Markdown table goes beside it as .md
+                                (default serval-bench-report.json)
+        --write-model FILE      only write the benchmark MLP to FILE (e.g. DIR/mlp/1/model.onnx)
+        --help                  show this help
+      """;
+
+  private static final Set<String> FLAGS = Set.of("--help");
+  private static final Set<String> VALUE_OPTIONS = Set.of("--server", "--peer", "--peer-name",
+      "--model", "--model-name", "--warmup", "--duration", "--runtime-warmup",
+      "--runtime-duration", "--batch-sizes", "--layouts", "--clients", "--rows",
+      "--multi-row-clients", "--out", "--write-model");
+
+  private BenchCommand() {}
+
+  /** Runs the command; returns the process exit code (0 ok, 1 failed, 2 bad arguments). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Map<String, String> options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("serval-bench: " + e.getMessage());
+      err.println("Try --help.");
+      return 2;
+    }
+    if (options.containsKey("--help")) {
+      out.print(USAGE);
+      return 0;
+    }
+    if (options.containsKey("--write-model")) {
+      Path file = Path.of(options.get("--write-model"));
+      ServingBenchmark.writeDefaultModel(file);
+      out.println("wrote " + file);
+      return 0;
+    }
+    ServingBenchmark benchmark;
+    Path json;
+    try {
+      json = Path.of(options.getOrDefault("--out", "serval-bench-report.json"));
+      benchmark = configure(options, err);
+    } catch (IllegalArgumentException e) {
+      err.println("serval-bench: " + e.getMessage());
+      return 2;
+    }
+    try {
+      BenchmarkReport report = benchmark.run();
+      Path markdown = json.resolveSibling(json.getFileName().toString()
+          .replaceFirst("\\.json$", "") + ".md");
+      report.write(json, markdown);
+      out.print(report.toMarkdown());
+      out.println("\nReport written to " + json + " and " + markdown);
+      return 0;
+    } catch (RuntimeException e) {
+      err.println("serval-bench: benchmark failed: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (FLAGS.contains(name)) {
+        options.put(name, "");
+      } else if (!VALUE_OPTIONS.contains(name)) {
+        throw new IllegalArgumentException("unknown option '" + arg + "'");
+      } else if (arg.contains("=")) {
+        options.put(name, arg.substring(arg.indexOf('=') + 1));
+      } else if (i + 1 < args.length) {
+        options.put(name, args[++i]);
+      } else {
+        throw new IllegalArgumentException("option " + name + " needs a value");
+      }
+    }
+    return options;
+  }
+
+  private static ServingBenchmark configure(Map<String, String> o, PrintStream err) {
+    ServingBenchmark.Builder b = ServingBenchmark.builder().progress(err::println);
+    if (o.containsKey("--server")) {
+      b.server(URI.create(o.get("--server")));
+    }
+    if (o.containsKey("--peer")) {
+      b.peer(URI.create(o.get("--peer")), o.getOrDefault("--peer-name", "fastapi-torch"));
+    }
+    if (o.containsKey("--model")) {
+      b.model(Path.of(o.get("--model")));
+    }
+    if (o.containsKey("--model-name")) {
+      b.modelName(o.get("--model-name"));
+    }
+    b.loadDurations(seconds(o, "--warmup", 3), seconds(o, "--duration", 10));
+    b.runtimeDurations(seconds(o, "--runtime-warmup", 1), seconds(o, "--runtime-duration", 5));
+    if (o.containsKey("--batch-sizes")) {
+      b.runtimeBatchSizes(ints(o, "--batch-sizes"));
+    }
+    if (o.containsKey("--layouts")) {
+      b.runtimeLayouts(layouts(o.get("--layouts")));
+    }
+    if (o.containsKey("--clients")) {
+      b.singleRowClients(ints(o, "--clients"));
+    }
+    if (o.containsKey("--rows") || o.containsKey("--multi-row-clients")) {
+      b.multiRow(o.containsKey("--rows") ? ints(o, "--rows")[0] : 64,
+          o.containsKey("--multi-row-clients") ? ints(o, "--multi-row-clients") : new int[] {2, 4});
+    }
+    return b.build();
+  }
+
+  private static Duration seconds(Map<String, String> o, String name, double fallback) {
+    String text = o.get(name);
+    try {
+      double value = text == null ? fallback : Double.parseDouble(text);
+      return Duration.ofNanos((long) (value * 1e9));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number of seconds but was '" + text
+          + "'");
+    }
+  }
+
+  private static int[] ints(Map<String, String> o, String name) {
+    String text = o.get(name);
+    try {
+      return Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt)
+          .toArray();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a comma-separated list of integers but "
+          + "was '" + text + "'");
+    }
+  }
+
+  private static List<ThreadLayout> layouts(String text) {
+    List<ThreadLayout> layouts = new ArrayList<>();
+    if (!text.equals("none")) {
+      for (String part : text.split(",")) {
+        layouts.add(ThreadLayout.parse(part));
+      }
+    }
+    return layouts;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.serval.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ThreadLayoutTest {
+  @Test
+  void parsesAndPrintsInstancesTimesThreads() {
+    assertThat(ThreadLayout.parse(" 2x1 ")).isEqualTo(new ThreadLayout(2, 1));
+    assertThat(new ThreadLayout(1, 4)).hasToString("1x4");
+  }
+
+  @Test
+  void rejectsOtherFormsAndNonPositiveCounts() {
+    assertThatThrownBy(() -> ThreadLayout.parse("2")).hasMessageContaining("'2'");
+    assertThatThrownBy(() -> ThreadLayout.parse("axb")).hasMessageContaining("'axb'");
+    assertThatThrownBy(() -> ThreadLayout.parse("0x1")).hasMessageContaining("0x1");
+  }
+
+  @Test
+  void defaultLayoutsCoverOneThreadAllThreadsAndOneInstancePerCore() {
+    assertThat(ServingBenchmark.Builder.defaultLayouts(2)).containsExactly(
+        new ThreadLayout(1, 1), new ThreadLayout(1, 2), new ThreadLayout(2, 1));
+    assertThat(ServingBenchmark.Builder.defaultLayouts(1)).containsExactly(new ThreadLayout(1, 1));
+  }
+}
