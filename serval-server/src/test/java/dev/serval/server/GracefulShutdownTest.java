@@ -7,7 +7,6 @@ import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import dev.serval.core.DataType;
 import dev.serval.runtime.onnx.SampleModels;
-import io.micrometer.core.instrument.Gauge;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -29,9 +28,8 @@ class GracefulShutdownTest {
     CompletableFuture<AggregatedHttpResponse> inFlight =
         server.postAsync(
             "/v2/models/slow/infer",
-            "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, 2], "
-                + "\"data\": [3, 4]}]}");
-    await().atMost(Duration.ofSeconds(10)).until(() -> queueDepth(server) == 1);
+            TestServer.inferRequest("x", "FP32", "[1, 2]", "[3, 4]"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.queueDepth("slow") == 1);
 
     CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
 
@@ -46,10 +44,5 @@ class GracefulShutdownTest {
     closing.join();
     assertThat(server.client.get("/v2/health/live").aggregate())
         .failsWithin(Duration.ofSeconds(10));
-  }
-
-  private static double queueDepth(TestServer server) {
-    Gauge gauge = server.registry.find("serval.queue.depth").tag("model", "slow").gauge();
-    return gauge == null ? -1 : gauge.value();
   }
 }

@@ -1,6 +1,9 @@
 package dev.serval.server;
 
+import static dev.serval.server.TestServer.error;
+import static dev.serval.server.TestServer.inferRequest;
 import static dev.serval.server.TestServer.json;
+import static dev.serval.server.TestServer.names;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
@@ -16,16 +19,13 @@ import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.common.stream.StreamMessage;
 import dev.serval.core.DataType;
 import dev.serval.runtime.onnx.SampleModels;
-import io.micrometer.core.instrument.Gauge;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -141,9 +141,7 @@ class InferenceApiTest {
   void givesTheSameAnswerForFlatAndNestedData() {
     String flat =
         MLP_ROWS.replace("[[", "[").replace("]]", "]").replace("], [", ", ");
-    String flatRequest =
-        "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [2, 8], "
-            + "\"data\": " + flat + "}]}";
+    String flatRequest = inferRequest("input", "FP32", "[2, 8]", flat);
 
     JsonNode nested = json(server.post("/v2/models/mlp/infer", mlpRequest("")));
     JsonNode flattened = json(server.post("/v2/models/mlp/infer", flatRequest));
@@ -155,9 +153,7 @@ class InferenceApiTest {
   @EnumSource(DataType.class)
   void roundTripsEveryDatatypeThroughJson(DataType type) {
     String values = EDGE_VALUES.get(type);
-    String request =
-        "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"" + type + "\", \"shape\": [2, 2], "
-            + "\"data\": " + values + "}]}";
+    String request = inferRequest("x", type, "[2, 2]", values);
 
     AggregatedHttpResponse response =
         server.post("/v2/models/" + identity(type) + "/infer", request);
@@ -213,9 +209,7 @@ class InferenceApiTest {
 
   @Test
   void servesAModelWithAFixedFirstDimensionUnbatched() {
-    String request =
-        "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, 2], "
-            + "\"data\": [1.5, 2.5]}]}";
+    String request = inferRequest("x", "FP32", "[1, 2]", "[1.5, 2.5]");
 
     AggregatedHttpResponse response = server.post("/v2/models/fixed/infer", request);
 
@@ -232,8 +226,12 @@ class InferenceApiTest {
       data.append(i % 1000).append(i + 1 < count ? "," : "]");
     }
     String request =
-        "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, " + count
-            + "], \"data\": " + data + "}], \"parameters\": {\"binary_data_output\": true}}";
+        inferRequest(
+            "\"parameters\": {\"binary_data_output\": true}, ",
+            "x",
+            "FP32",
+            "[1, " + count + "]",
+            data.toString());
 
     AggregatedHttpResponse response = server.post("/v2/models/wide/infer", request);
 
@@ -283,31 +281,29 @@ class InferenceApiTest {
 
     assertThat(response.status().code()).as(response.contentUtf8()).isEqualTo(status);
     assertThat(response.contentType()).isEqualTo(MediaType.JSON_UTF_8);
-    assertThat(json(response).get("error").asText()).isNotBlank();
+    assertThat(error(response)).isNotBlank();
   }
 
   @Test
   void namesWhatWasWrongInTheErrorMessage() {
-    String request =
-        "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [1, 8], "
-            + "\"data\": [1, 2, \"three\", 4, 5, 6, 7, 8]}]}";
+    String request = inferRequest("input", "FP32", "[1, 8]", "[1, 2, \"three\", 4, 5, 6, 7, 8]");
 
-    JsonNode error = json(server.post("/v2/models/mlp/infer", request));
+    AggregatedHttpResponse response = server.post("/v2/models/mlp/infer", request);
 
-    assertThat(error.get("error").asText())
+    assertThat(error(response))
         .isEqualTo("input 'input': element 2 of data is \"three\" but FP32 needs a number");
   }
 
   @Test
   void refusesABodyOverTheLimitWith413() {
     String request =
-        "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [1, 8], "
-            + "\"data\": [" + "0,".repeat((int) MAX_REQUEST_BYTES / 2) + "0]}]}";
+        inferRequest(
+            "input", "FP32", "[1, 8]", "[" + "0,".repeat((int) MAX_REQUEST_BYTES / 2) + "0]");
 
     AggregatedHttpResponse response = server.post("/v2/models/mlp/infer", request);
 
     assertThat(response.status()).isEqualTo(HttpStatus.REQUEST_ENTITY_TOO_LARGE);
-    assertThat(json(response).get("error").asText())
+    assertThat(error(response))
         .isEqualTo("request body is larger than the limit of " + MAX_REQUEST_BYTES + " bytes");
   }
 
@@ -324,7 +320,7 @@ class InferenceApiTest {
     AggregatedHttpResponse response = server.client.execute(request).aggregate().join();
 
     assertThat(response.status()).isEqualTo(HttpStatus.REQUEST_ENTITY_TOO_LARGE);
-    assertThat(json(response).get("error").asText()).startsWith("request body is larger");
+    assertThat(error(response)).startsWith("request body is larger");
   }
 
   @Test
@@ -340,7 +336,7 @@ class InferenceApiTest {
 
     assertThat(shortBody.status()).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(longBody.status()).isEqualTo(HttpStatus.BAD_REQUEST);
-    assertThat(json(longBody).get("error").asText()).contains("36 bytes of binary data");
+    assertThat(error(longBody)).contains("36 bytes of binary data");
   }
 
   @Test
@@ -353,7 +349,7 @@ class InferenceApiTest {
             "{}");
 
     assertThat(response.status()).isEqualTo(HttpStatus.BAD_REQUEST);
-    assertThat(json(response).get("error").asText())
+    assertThat(error(response))
         .isEqualTo("header Inference-Header-Content-Length must be a non-negative integer but "
             + "was 'ten'");
   }
@@ -371,50 +367,35 @@ class InferenceApiTest {
   @Test
   void dropsARequestWhoseTimeoutPassesInTheQueueWith504() {
     String request =
-        "{\"parameters\": {\"timeout\": 1000}, \"inputs\": [{\"name\": \"x\", "
-            + "\"datatype\": \"FP32\", \"shape\": [1, 2], \"data\": [1, 2]}]}";
+        inferRequest("\"parameters\": {\"timeout\": 1000}, ", "x", "FP32", "[1, 2]", "[1, 2]");
 
     AggregatedHttpResponse response = server.post("/v2/models/slow/infer", request);
 
     assertThat(response.status()).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
-    assertThat(json(response).get("error").asText()).contains("timed out");
+    assertThat(error(response)).contains("timed out");
   }
 
   @Test
   void rejectsARequestToAFullQueueWith429AndRetryAfter() {
-    String request =
-        "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"FP32\", \"shape\": [1, 2], "
-            + "\"data\": [1, 2]}]}";
+    String request = inferRequest("x", "FP32", "[1, 2]", "[1, 2]");
     CompletableFuture<AggregatedHttpResponse> waiting =
         server.postAsync("/v2/models/slow/infer", request);
-    await().atMost(Duration.ofSeconds(10)).until(() -> queueDepth("slow") == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.queueDepth("slow") == 1);
 
     AggregatedHttpResponse rejected = server.post("/v2/models/slow/infer", request);
 
     assertThat(rejected.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
     assertThat(rejected.headers().getLong("retry-after")).isGreaterThanOrEqualTo(1L);
-    assertThat(json(rejected).get("error").asText()).contains("full");
+    assertThat(error(rejected)).contains("full");
     assertThat(waiting.join().status()).isEqualTo(HttpStatus.OK);
   }
 
-  private static double queueDepth(String model) {
-    Gauge gauge = server.registry.find("serval.queue.depth").tag("model", model).gauge();
-    return gauge == null ? -1 : gauge.value();
-  }
-
   private static String mlpRequest(String extraFields) {
-    return "{" + extraFields + " \"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", "
-        + "\"shape\": [2, 8], \"data\": " + MLP_ROWS + "}]}";
+    return inferRequest(extraFields, "input", "FP32", "[2, 8]", MLP_ROWS);
   }
 
   private static String identity(DataType type) {
     return "identity_" + type.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static List<String> names(JsonNode outputs) {
-    List<String> names = new ArrayList<>();
-    outputs.forEach(output -> names.add(output.get("name").asText()));
-    return names;
   }
 
   /** Random elements in the binary encoding; BOOL stays 0 or 1, floats stay numbers. */

@@ -1,6 +1,9 @@
 package dev.serval.server;
 
+import static dev.serval.server.TestServer.error;
+import static dev.serval.server.TestServer.inferRequest;
 import static dev.serval.server.TestServer.json;
+import static dev.serval.server.TestServer.names;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +14,6 @@ import dev.serval.core.DataType;
 import dev.serval.runtime.onnx.SampleModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Health, metadata, repository, statistics and metrics routes against a real server. */
 class ProtocolApiTest {
   private static final String MLP_REQUEST =
-      "{\"inputs\": [{\"name\": \"input\", \"datatype\": \"FP32\", \"shape\": [1, 8], "
-          + "\"data\": [1, 2, 3, 4, 5, 6, 7, 8]}]}";
+      inferRequest("input", "FP32", "[1, 8]", "[1, 2, 3, 4, 5, 6, 7, 8]");
 
   @TempDir static Path repository;
   private static TestServer server;
@@ -88,7 +89,7 @@ class ProtocolApiTest {
       AggregatedHttpResponse response = server.get(path);
 
       assertThat(response.status()).as(path).isEqualTo(HttpStatus.NOT_FOUND);
-      assertThat(json(response).get("error").asText()).as(path).isNotBlank();
+      assertThat(error(response)).as(path).isNotBlank();
     }
   }
 
@@ -125,14 +126,12 @@ class ProtocolApiTest {
     AggregatedHttpResponse response = server.post("/v2/repository/index", "{\"ready\": 1}");
 
     assertThat(response.status()).isEqualTo(HttpStatus.BAD_REQUEST);
-    assertThat(json(response).get("error").asText()).isEqualTo("'ready' must be true or false");
+    assertThat(error(response)).isEqualTo("'ready' must be true or false");
   }
 
   @Test
   void unloadsAndLoadsAModel() {
-    String infer =
-        "{\"inputs\": [{\"name\": \"x\", \"datatype\": \"INT64\", \"shape\": [2], "
-            + "\"data\": [1, 2]}]}";
+    String infer = inferRequest("x", "INT64", "[2]", "[1, 2]");
 
     AggregatedHttpResponse unload = server.post("/v2/repository/models/spare/unload", "");
     AggregatedHttpResponse whileUnloaded = server.post("/v2/models/spare/infer", infer);
@@ -152,7 +151,7 @@ class ProtocolApiTest {
     AggregatedHttpResponse response = server.post("/v2/repository/models/nope/load", "");
 
     assertThat(response.status()).isEqualTo(HttpStatus.NOT_FOUND);
-    assertThat(json(response).get("error").asText()).contains("nope");
+    assertThat(error(response)).contains("nope");
   }
 
   @Test
@@ -210,9 +209,9 @@ class ProtocolApiTest {
 
     assertThat(unknown.status()).isEqualTo(HttpStatus.NOT_FOUND);
     assertThat(unknown.contentType()).isEqualTo(MediaType.JSON_UTF_8);
-    assertThat(json(unknown).get("error").asText()).isEqualTo("no such endpoint: GET /v3/nothing");
+    assertThat(error(unknown)).isEqualTo("no such endpoint: GET /v3/nothing");
     assertThat(wrongMethod.status()).isEqualTo(HttpStatus.METHOD_NOT_ALLOWED);
-    assertThat(json(wrongMethod).get("error").asText())
+    assertThat(error(wrongMethod))
         .isEqualTo("method POST is not allowed on /v2/health/live");
   }
 
@@ -223,11 +222,5 @@ class ProtocolApiTest {
       }
     }
     throw new AssertionError("no entry " + name + " in " + index);
-  }
-
-  private static List<String> names(JsonNode entries) {
-    List<String> names = new ArrayList<>();
-    entries.forEach(entry -> names.add(entry.get("name").asText()));
-    return names;
   }
 }

@@ -13,6 +13,7 @@ import com.linecorp.armeria.common.RequestHeaders;
 import dev.serval.runtime.onnx.OnnxBackend;
 import dev.serval.runtime.onnx.SampleModels;
 import dev.serval.serving.ModelManager;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -21,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -79,6 +82,21 @@ final class TestServer implements AutoCloseable {
     }
   }
 
+  /** An inference request body with one input that carries its values as JSON {@code data}. */
+  static String inferRequest(String name, Object datatype, String shape, String data) {
+    return inferRequest("", name, datatype, shape, data);
+  }
+
+  /**
+   * The same with more top-level fields, e.g. {@code "\"id\": \"a\", "}: each followed by a
+   * comma.
+   */
+  static String inferRequest(
+      String fields, String name, Object datatype, String shape, String data) {
+    return "{" + fields + "\"inputs\": [{\"name\": \"" + name + "\", \"datatype\": \"" + datatype
+        + "\", \"shape\": " + shape + ", \"data\": " + data + "}]}";
+  }
+
   AggregatedHttpResponse get(String path) {
     return blocking.get(path);
   }
@@ -120,6 +138,24 @@ final class TestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("not JSON: " + response.contentUtf8(), e);
     }
+  }
+
+  /** The message of an error response. */
+  static String error(AggregatedHttpResponse response) {
+    return json(response).get("error").asText();
+  }
+
+  /** The "name" of each element of a JSON array. */
+  static List<String> names(JsonNode array) {
+    List<String> names = new ArrayList<>();
+    array.forEach(element -> names.add(element.get("name").asText()));
+    return names;
+  }
+
+  /** The number of requests waiting in the queue of {@code model}, or -1 before it has one. */
+  double queueDepth(String model) {
+    Gauge gauge = registry.find("serval.queue.depth").tag("model", model).gauge();
+    return gauge == null ? -1 : gauge.value();
   }
 
   static JsonNode json(String text) {

@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
-/** Loads {@code model.fake} files through a factory chosen by the test; remembers what it made. */
-final class FakeBackend implements ModelBackend {
+/**
+ * Loads {@code model.fake} files through a factory chosen by the test; remembers what it made.
+ * Public for the tests of the internal package.
+ */
+public final class FakeBackend implements ModelBackend {
   final List<FakeModel> created = new CopyOnWriteArrayList<>();
   final List<RuntimeOptions> options = new CopyOnWriteArrayList<>();
   private final Function<Path, FakeModel> factory;
@@ -19,6 +22,19 @@ final class FakeBackend implements ModelBackend {
    */
   FakeBackend(Function<Path, FakeModel> factory) {
     this.factory = factory;
+  }
+
+  /** Makes a fresh {@link FakeModel#batchable()} model for every artifact. */
+  static FakeBackend batchable() {
+    return new FakeBackend(artifact -> FakeModel.batchable());
+  }
+
+  /** For tests that only scan a repository: it finds {@code model.fake} artifacts, loads none. */
+  public static ModelBackend scanOnly() {
+    return new FakeBackend(
+        artifact -> {
+          throw new UnsupportedOperationException("this backend only scans, it loads nothing");
+        });
   }
 
   @Override

@@ -15,7 +15,6 @@ import dev.serval.serving.ModelStatistics.BatchStat;
 import dev.serval.serving.ModelStatistics.Stat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,32 +25,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Inference through the manager with {@link FakeModel}. Batches are made deterministic by holding
  * the model at its gate while requests queue up behind the running one.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ModelManagerInferenceTest {
+class ModelManagerInferenceTest extends AbstractManagerTest {
   private static final long FIXED_MILLIS = 1_700_000_000_000L;
-
-  @TempDir Path root;
+  private static final String NO_DELAY =
+      "{\"dynamic_batching\": {\"max_queue_delay_microseconds\": 0}}";
+  private static final String NO_DELAY_AT_MOST_4 =
+      "{\"max_batch_size\": 4, \"dynamic_batching\": {\"max_queue_delay_microseconds\": 0}}";
 
   private final FakeTicker ticker = new FakeTicker();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private FakeBackend backend;
-  private ModelManager manager;
-
-  @AfterEach
-  void closeManager() {
-    if (manager != null) {
-      manager.close();
-    }
-  }
 
   @Test
   void everyRequestGetsItsOwnRowsBackUnderConcurrentLoad() throws Exception {
@@ -93,18 +84,11 @@ class ModelManagerInferenceTest {
 
   @Test
   void mergesQueuedRequestsIntoBatchesOfAtMostMaxBatchSize() throws Exception {
-    FakeModel model =
-        serve(
-                "{\"max_batch_size\": 4, \""
-                    + "dynamic_batching\": {\"max_queue_delay_microseconds\": 0}}",
-                -1)
-            .gated();
-    List<CompletableFuture<InferenceResult>> results = new ArrayList<>();
-    results.add(manager.infer(Requests.to("m").rows(1, 0).build()));
-    model.awaitRunStarted();
-    for (int i = 1; i <= 6; i++) {
-      results.add(manager.infer(Requests.to("m").rows(1, i * 10).build()));
-    }
+    FakeModel model = serve(NO_DELAY_AT_MOST_4, -1).gated();
+    List<CompletableFuture<InferenceResult>> results =
+        queueBehindFirst(
+            model, rows(1, 0), rows(1, 10), rows(1, 20), rows(1, 30), rows(1, 40), rows(1, 50),
+            rows(1, 60));
 
     model.release(3);
 
@@ -117,23 +101,15 @@ class ModelManagerInferenceTest {
 
   @Test
   void neverSplitsARequestAndKeepsArrivalOrder() throws Exception {
-    FakeModel model =
-        serve(
-                "{\"max_batch_size\": 4, \""
-                    + "dynamic_batching\": {\"max_queue_delay_microseconds\": 0}}",
-                -1)
-            .gated();
-    CompletableFuture<InferenceResult> first = manager.infer(Requests.to("m").rows(1, 0).build());
-    model.awaitRunStarted();
-    CompletableFuture<InferenceResult> three = manager.infer(Requests.to("m").rows(3, 0).build());
-    CompletableFuture<InferenceResult> two = manager.infer(Requests.to("m").rows(2, 0).build());
-    CompletableFuture<InferenceResult> one = manager.infer(Requests.to("m").rows(1, 0).build());
+    FakeModel model = serve(NO_DELAY_AT_MOST_4, -1).gated();
+    List<CompletableFuture<InferenceResult>> results =
+        queueBehindFirst(model, rows(1, 0), rows(3, 0), rows(2, 0), rows(1, 0));
 
     model.release(3);
 
-    CompletableFuture.allOf(first, three, two, one).get();
+    awaitAll(results);
     assertThat(model.servedBatches()).containsExactly(1, 3, 3);
-    assertThat(one.get().outputs().get(0).shape()).isEqualTo(Shape.of(1, 2));
+    assertThat(results.get(3).get().outputs().get(0).shape()).isEqualTo(Shape.of(1, 2));
   }
 
   @Test
@@ -146,51 +122,35 @@ class ModelManagerInferenceTest {
 
     List<CompletableFuture<InferenceResult>> results = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      results.add(manager.infer(Requests.to("m").rows(1, i).build()));
+      results.add(infer(rows(1, i)));
     }
 
-    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get();
+    awaitAll(results);
     assertThat(model.servedBatches()).containsExactly(3);
   }
 
   @Test
   void aBatchableModelWithMaxBatchSizeZeroRunsEachRequestAlone() throws Exception {
     FakeModel model = serve("{\"max_batch_size\": 0}", -1).gated();
-    CompletableFuture<InferenceResult> first = manager.infer(Requests.to("m").rows(2, 0).build());
-    model.awaitRunStarted();
-    CompletableFuture<InferenceResult> second =
-        manager.infer(Requests.to("m").rows(100, 0).build());
-    CompletableFuture<InferenceResult> third = manager.infer(Requests.to("m").rows(1, 0).build());
 
-    model.release(3);
-
-    CompletableFuture.allOf(first, second, third).get();
-    assertThat(model.servedBatches()).containsExactly(2, 100, 1);
+    assertThat(batchesRunFor(model, rows(2, 0), rows(100, 0), rows(1, 0)))
+        .containsExactly(2, 100, 1);
   }
 
   @Test
   void aModelWithAFixedFirstDimensionIsServedUnbatched() throws Exception {
     FakeModel model = serve("{\"max_batch_size\": 64}", 1).gated();
-    CompletableFuture<InferenceResult> first = manager.infer(Requests.to("m").rows(1, 0).build());
-    model.awaitRunStarted();
-    CompletableFuture<InferenceResult> second = manager.infer(Requests.to("m").rows(1, 0).build());
-    CompletableFuture<InferenceResult> third = manager.infer(Requests.to("m").rows(1, 0).build());
 
-    model.release(3);
-
-    CompletableFuture.allOf(first, second, third).get();
-    assertThat(model.servedBatches()).containsExactly(1, 1, 1);
+    assertThat(batchesRunFor(model, rows(1, 0), rows(1, 0), rows(1, 0))).containsExactly(1, 1, 1);
   }
 
   @Test
   void dropsRequestsWhoseTimeoutPassedBeforeCompute() throws Exception {
-    FakeModel model =
-        serve("{\"dynamic_batching\": {\"max_queue_delay_microseconds\": 0}}", -1).gated();
-    CompletableFuture<InferenceResult> running = manager.infer(Requests.to("m").rows(1, 0).build());
-    model.awaitRunStarted();
+    FakeModel model = serve(NO_DELAY, -1).gated();
+    CompletableFuture<InferenceResult> running = inferUntilRunning(model, rows(1, 0));
     CompletableFuture<InferenceResult> impatient =
-        manager.infer(Requests.to("m").rows(1, 0).timeout(Duration.ofNanos(100_000)).build());
-    CompletableFuture<InferenceResult> patient = manager.infer(Requests.to("m").rows(1, 7).build());
+        infer(rows(1, 0).timeout(Duration.ofNanos(100_000)));
+    CompletableFuture<InferenceResult> patient = infer(rows(1, 7));
 
     ticker.advanceMicros(150);
     model.release(2);
@@ -209,17 +169,10 @@ class ModelManagerInferenceTest {
 
   @Test
   void appliesTheConfiguredDefaultTimeout() throws Exception {
-    FakeModel model =
-        serve(
-                "{\"dynamic_batching\": {\"max_queue_delay_microseconds\": 0,"
-                    + " \"default_timeout_microseconds\": 100}}",
-                -1)
-            .gated();
-    CompletableFuture<InferenceResult> running = manager.infer(Requests.to("m").rows(1, 0).build());
-    model.awaitRunStarted();
-    CompletableFuture<InferenceResult> queued = manager.infer(Requests.to("m").rows(1, 0).build());
-    CompletableFuture<InferenceResult> unlimited =
-        manager.infer(Requests.to("m").rows(1, 0).timeout(Duration.ZERO).build());
+    FakeModel model = serve(noDelayAnd("\"default_timeout_microseconds\": 100"), -1).gated();
+    CompletableFuture<InferenceResult> running = inferUntilRunning(model, rows(1, 0));
+    CompletableFuture<InferenceResult> queued = infer(rows(1, 0));
+    CompletableFuture<InferenceResult> unlimited = infer(rows(1, 0).timeout(Duration.ZERO));
 
     ticker.advanceMicros(100);
     model.release(2);
@@ -231,18 +184,12 @@ class ModelManagerInferenceTest {
 
   @Test
   void aFullQueueRejectsWithARetryAfterEstimate() throws Exception {
-    FakeModel model =
-        serve(
-                "{\"dynamic_batching\": {\"max_queue_delay_microseconds\": 0,"
-                    + " \"max_queue_size\": 2}}",
-                -1)
-            .gated();
-    CompletableFuture<InferenceResult> running = manager.infer(Requests.to("m").rows(1, 0).build());
-    model.awaitRunStarted();
-    CompletableFuture<InferenceResult> second = manager.infer(Requests.to("m").rows(1, 0).build());
-    CompletableFuture<InferenceResult> third = manager.infer(Requests.to("m").rows(1, 0).build());
+    FakeModel model = serve(noDelayAnd("\"max_queue_size\": 2"), -1).gated();
+    CompletableFuture<InferenceResult> running = inferUntilRunning(model, rows(1, 0));
+    CompletableFuture<InferenceResult> second = infer(rows(1, 0));
+    CompletableFuture<InferenceResult> third = infer(rows(1, 0));
 
-    assertThatThrownBy(() -> manager.infer(Requests.to("m").rows(1, 0).build()))
+    assertThatThrownBy(() -> infer(rows(1, 0)))
         .isInstanceOfSatisfying(
             QueueFullException.class, e -> assertThat(e.retryAfter()).isPositive())
         .hasMessage("the queue of model 'm' version 1 is full (2 requests waiting)");
@@ -256,12 +203,10 @@ class ModelManagerInferenceTest {
 
   @Test
   void aRuntimeFailureFailsItsWholeBatchButNotTheWorker() throws Exception {
-    FakeModel model =
-        serve("{\"dynamic_batching\": {\"max_queue_delay_microseconds\": 0}}", -1).gated();
-    CompletableFuture<InferenceResult> running = manager.infer(Requests.to("m").rows(1, 0).build());
-    model.awaitRunStarted();
-    CompletableFuture<InferenceResult> second = manager.infer(Requests.to("m").rows(1, 0).build());
-    CompletableFuture<InferenceResult> third = manager.infer(Requests.to("m").rows(1, 0).build());
+    FakeModel model = serve(NO_DELAY, -1).gated();
+    CompletableFuture<InferenceResult> running = inferUntilRunning(model, rows(1, 0));
+    CompletableFuture<InferenceResult> second = infer(rows(1, 0));
+    CompletableFuture<InferenceResult> third = infer(rows(1, 0));
     model.failure = new IllegalStateException("native crash simulated");
 
     model.release(2);
@@ -277,20 +222,16 @@ class ModelManagerInferenceTest {
 
     model.failure = null;
     model.release(1);
-    assertThat(manager.infer(Requests.to("m").rows(1, 1).build()).get().outputs()).hasSize(2);
+    assertThat(infer(rows(1, 1)).get().outputs()).hasSize(2);
     assertThat(counter("error")).isEqualTo(3);
   }
 
   @Test
   void returnsOnlyTheOutputsEachRequestAskedFor() throws Exception {
-    FakeModel model =
-        serve("{\"dynamic_batching\": {\"max_queue_delay_microseconds\": 0}}", -1).gated();
-    CompletableFuture<InferenceResult> running = manager.infer(Requests.to("m").rows(1, 0).build());
-    model.awaitRunStarted();
-    CompletableFuture<InferenceResult> wantsY =
-        manager.infer(Requests.to("m").rows(1, 1).outputs("y").build());
-    CompletableFuture<InferenceResult> wantsZ =
-        manager.infer(Requests.to("m").rows(1, 1).outputs("z").build());
+    FakeModel model = serve(NO_DELAY, -1).gated();
+    CompletableFuture<InferenceResult> running = inferUntilRunning(model, rows(1, 0));
+    CompletableFuture<InferenceResult> wantsY = infer(rows(1, 1).outputs("y"));
+    CompletableFuture<InferenceResult> wantsZ = infer(rows(1, 1).outputs("z"));
 
     model.release(2);
 
@@ -323,7 +264,7 @@ class ModelManagerInferenceTest {
         Requests.to("m").inputs(Requests.fp32("x", Shape.of(2), 1, 2)),
         "input 'x' has shape [2] but model 'm' version 1 expects [-1, 2] (-1 = any size)");
     assertInvalid(
-        Requests.to("m").rows(5, 0),
+        rows(5, 0),
         "batch size (first dimension) of input 'x' is 5 but model 'm' version 1 accepts 1 to 4"
             + " (max_batch_size)");
     assertInvalid(
@@ -331,10 +272,10 @@ class ModelManagerInferenceTest {
         "batch size (first dimension) of input 'x' is 0 but model 'm' version 1 accepts 1 to 4"
             + " (max_batch_size)");
     assertInvalid(
-        Requests.to("m").rows(1, 0).outputs("q"),
+        rows(1, 0).outputs("q"),
         "model 'm' version 1 has no output named 'q'; its outputs are [y, z]");
     assertInvalid(
-        Requests.to("m").rows(1, 0).timeout(Duration.ofMillis(-1)),
+        rows(1, 0).timeout(Duration.ofMillis(-1)),
         "timeout must not be negative but was PT-0.001S");
     assertThat(counter("invalid")).isEqualTo(10);
     assertThat(manager.statistics("m", "1").get(0).fail().count()).isEqualTo(10);
@@ -342,17 +283,11 @@ class ModelManagerInferenceTest {
 
   @Test
   void keepsTritonStyleStatistics() throws Exception {
-    FakeModel model =
-        serve(
-                "{\"max_batch_size\": 4, \""
-                    + "dynamic_batching\": {\"max_queue_delay_microseconds\": 0}}",
-                -1)
-            .gated();
-    CompletableFuture<InferenceResult> first = manager.infer(Requests.to("m").rows(1, 0).build());
-    model.awaitRunStarted();
+    FakeModel model = serve(NO_DELAY_AT_MOST_4, -1).gated();
+    CompletableFuture<InferenceResult> first = inferUntilRunning(model, rows(1, 0));
     ticker.advanceMicros(10);
-    CompletableFuture<InferenceResult> second = manager.infer(Requests.to("m").rows(2, 0).build());
-    CompletableFuture<InferenceResult> third = manager.infer(Requests.to("m").rows(1, 0).build());
+    CompletableFuture<InferenceResult> second = infer(rows(2, 0));
+    CompletableFuture<InferenceResult> third = infer(rows(1, 0));
     ticker.advanceMicros(5);
 
     model.release(2);
@@ -391,7 +326,7 @@ class ModelManagerInferenceTest {
   }
 
   private void assertInvalid(Requests request, String message) {
-    assertThatThrownBy(() -> manager.infer(request.build()))
+    assertThatThrownBy(() -> infer(request))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage(message);
   }
@@ -404,19 +339,55 @@ class ModelManagerInferenceTest {
     return serve(config, firstDim, ticker);
   }
 
+  /** A config whose batches leave as soon as a worker is free, with one more batching setting. */
+  private static String noDelayAnd(String setting) {
+    return "{\"dynamic_batching\": {\"max_queue_delay_microseconds\": 0, " + setting + "}}";
+  }
+
+  /** A request to model "m" with input x of {@code rows} rows holding first, first + 1, ... */
+  private static Requests rows(int rows, float first) {
+    return Requests.to("m").rows(rows, first);
+  }
+
+  /**
+   * Sends the first request and, once the model holds it at its gate, the others, which so queue
+   * up behind it in order. Returns the results in the order sent.
+   */
+  private List<CompletableFuture<InferenceResult>> queueBehindFirst(
+      FakeModel model, Requests first, Requests... queued) {
+    List<CompletableFuture<InferenceResult>> results = new ArrayList<>();
+    results.add(inferUntilRunning(model, first));
+    for (Requests request : queued) {
+      results.add(infer(request));
+    }
+    return results;
+  }
+
+  /**
+   * The rows of each batch the gated model runs for these requests, when the others queue up
+   * behind the first.
+   */
+  private List<Integer> batchesRunFor(FakeModel model, Requests first, Requests... queued)
+      throws Exception {
+    List<CompletableFuture<InferenceResult>> results = queueBehindFirst(model, first, queued);
+    model.release(results.size());
+    awaitAll(results);
+    return model.servedBatches();
+  }
+
+  private static void awaitAll(List<CompletableFuture<InferenceResult>> results) throws Exception {
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get();
+  }
+
   private FakeModel serve(String config, long firstDim, LongSupplier nanoTime) {
     Repos.fakeModel(root, "m", 1);
     Repos.config(root, "m", config);
     backend = new FakeBackend(artifact -> new FakeModel(firstDim, 2));
-    manager =
-        ModelManager.builder()
-            .repository(root)
-            .backend(backend)
+    start(
+        managerOf(backend)
             .meterRegistry(registry)
             .nanoTime(nanoTime)
-            .clock(Clock.fixed(Instant.ofEpochMilli(FIXED_MILLIS), ZoneOffset.UTC))
-            .build()
-            .start();
+            .clock(Clock.fixed(Instant.ofEpochMilli(FIXED_MILLIS), ZoneOffset.UTC)));
     assertThat(manager.index(false).get(0).state()).isEqualTo(ModelState.READY);
     return backend.created.get(0);
   }

@@ -10,31 +10,18 @@ import dev.serval.core.ModelNotFoundException;
 import dev.serval.core.ModelNotReadyException;
 import dev.serval.core.Shape;
 import dev.serval.core.TensorSpec;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ModelManagerLifecycleTest {
-  @TempDir Path root;
-
-  private ModelManager manager;
-
-  @AfterEach
-  void closeManager() {
-    if (manager != null) {
-      manager.close();
-    }
-  }
-
+class ModelManagerLifecycleTest extends AbstractManagerTest {
   @Test
   void servesEveryModelAndReportsThoseThatFailToLoad() throws Exception {
     Repos.fakeModel(root, "good", 1);
@@ -49,7 +36,7 @@ class ModelManagerLifecycleTest {
               return FakeModel.batchable();
             });
 
-    manager = start(backend);
+    start(backend);
 
     assertThat(manager.isServerReady()).isTrue();
     assertThat(manager.index(false))
@@ -70,14 +57,12 @@ class ModelManagerLifecycleTest {
                     + "; ignored folders [notes]"),
             new RepositoryEntry("good", "1", ModelState.READY, ""));
     assertThat(manager.index(true)).extracting(RepositoryEntry::name).containsExactly("good");
-    assertThat(
-            Requests.floats(
-                manager.infer(Requests.to("good").rows(1, 3).build()).get().outputs().get(0)))
+    assertThat(Requests.floats(infer(Requests.to("good").rows(1, 3)).get().outputs().get(0)))
         .containsExactly(6, 8);
-    assertThatThrownBy(() -> manager.infer(Requests.to("broken").rows(1, 0).build()))
+    assertThatThrownBy(() -> infer(Requests.to("broken").rows(1, 0)))
         .isInstanceOf(ModelNotReadyException.class)
         .hasMessageContaining("corrupt protobuf");
-    assertThatThrownBy(() -> manager.infer(Requests.to("nope").rows(1, 0).build()))
+    assertThatThrownBy(() -> infer(Requests.to("nope").rows(1, 0)))
         .isInstanceOf(ModelNotFoundException.class)
         .hasMessage("unknown model 'nope'");
   }
@@ -87,7 +72,7 @@ class ModelManagerLifecycleTest {
     Repos.fakeModel(root, "m", 1);
     Repos.config(root, "m", "{\"instance_count\": 2}");
     FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable().gated());
-    manager = build(backend);
+    manager = managerOf(backend).build();
 
     CompletableFuture<Void> starting = CompletableFuture.runAsync(manager::start);
     await().until(() -> backend.created.size() == 1);
@@ -109,28 +94,11 @@ class ModelManagerLifecycleTest {
 
   @Test
   void unloadLetsQueuedRequestsFinishThenFreesTheModel() throws Exception {
-    Repos.fakeModel(root, "m", 1);
-    Repos.config(root, "m", "{\"max_batch_size\": 1}");
-    FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable());
-    manager = start(backend);
-    FakeModel model = backend.created.get(0).gated();
-    CompletableFuture<InferenceResult> running = manager.infer(Requests.to("m").rows(1, 1).build());
-    model.awaitRunStarted();
-    CompletableFuture<InferenceResult> queued = manager.infer(Requests.to("m").rows(1, 5).build());
+    assertDrainFinishesTheRequestsInFlight(
+        () -> manager.unload("m"),
+        () -> manager.index(false).get(0).state() == ModelState.UNLOADING,
+        "model 'm' has no ready version");
 
-    CompletableFuture<Void> unloading = CompletableFuture.runAsync(() -> manager.unload("m"));
-    await().until(() -> manager.index(false).get(0).state() == ModelState.UNLOADING);
-
-    assertThatThrownBy(() -> manager.infer(Requests.to("m").rows(1, 0).build()))
-        .isInstanceOf(ModelNotReadyException.class);
-    assertThat(model.closed).isFalse();
-
-    model.release(2);
-    unloading.get();
-
-    assertThat(Requests.floats(running.get().outputs().get(0))).containsExactly(2, 4);
-    assertThat(Requests.floats(queued.get().outputs().get(0))).containsExactly(10, 12);
-    assertThat(model.closed).isTrue();
     assertThat(manager.index(false))
         .containsExactly(new RepositoryEntry("m", "1", ModelState.UNAVAILABLE, "unloaded"));
     assertThat(manager.isModelReady("m", "1")).isFalse();
@@ -140,8 +108,8 @@ class ModelManagerLifecycleTest {
   @Test
   void reloadSwitchesToTheNewVersionWithoutDroppingARequest() throws Exception {
     Repos.fakeModel(root, "m", 1);
-    FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable());
-    manager = start(backend);
+    FakeBackend backend = FakeBackend.batchable();
+    start(backend);
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger succeeded = new AtomicInteger();
     List<CompletableFuture<Void>> clients = new ArrayList<>();
@@ -168,7 +136,7 @@ class ModelManagerLifecycleTest {
     CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get();
 
     assertThat(manager.metadata("m", null).versions()).containsExactly("2");
-    assertThat(manager.infer(Requests.to("m").rows(1, 0).build()).get().version()).isEqualTo("2");
+    assertThat(infer(Requests.to("m").rows(1, 0)).get().version()).isEqualTo("2");
     assertThat(backend.created).hasSize(3);
     assertThat(backend.created.subList(0, 2)).allSatisfy(m -> assertThat(m.closed).isTrue());
     assertThat(manager.index(false))
@@ -181,15 +149,15 @@ class ModelManagerLifecycleTest {
   @Test
   void aReloadThatFailsLeavesTheServingVersionInPlace() throws Exception {
     Repos.fakeModel(root, "m", 1);
-    FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable());
-    manager = start(backend);
+    FakeBackend backend = FakeBackend.batchable();
+    start(backend);
     Repos.config(root, "m", "{\"max_batch_size\": \"many\"}");
 
     assertThatThrownBy(() -> manager.load("m"))
         .isInstanceOf(ModelLoadException.class)
         .hasMessageContaining("'max_batch_size' must be an integer");
 
-    assertThat(manager.infer(Requests.to("m").rows(1, 0).build()).get().version()).isEqualTo("1");
+    assertThat(infer(Requests.to("m").rows(1, 0)).get().version()).isEqualTo("1");
     assertThat(manager.index(false))
         .containsExactly(new RepositoryEntry("m", "1", ModelState.READY, ""));
   }
@@ -198,12 +166,12 @@ class ModelManagerLifecycleTest {
   void routesToTheRequestedVersionAndTheNewestByDefault() throws Exception {
     Repos.fakeModel(root, "m", 1, 2);
     Repos.config(root, "m", "{\"version_policy\": {\"all\": {}}}");
-    manager = start(new FakeBackend(artifact -> FakeModel.batchable()));
+    start(FakeBackend.batchable());
 
-    assertThat(manager.infer(Requests.to("m").version("1").rows(1, 0).build()).get().version())
+    assertThat(infer(Requests.to("m").version("1").rows(1, 0)).get().version())
         .isEqualTo("1");
-    assertThat(manager.infer(Requests.to("m").rows(1, 0).build()).get().version()).isEqualTo("2");
-    assertThatThrownBy(() -> manager.infer(Requests.to("m").version("3").rows(1, 0).build()))
+    assertThat(infer(Requests.to("m").rows(1, 0)).get().version()).isEqualTo("2");
+    assertThatThrownBy(() -> infer(Requests.to("m").version("3").rows(1, 0)))
         .isInstanceOf(ModelNotFoundException.class)
         .hasMessage("model 'm' has no version '3'");
     assertThatThrownBy(() -> manager.isModelReady("m", "latest"))
@@ -213,10 +181,10 @@ class ModelManagerLifecycleTest {
   @Test
   void aVersionLeftOutByTheVersionPolicyIsNotReady() {
     Repos.fakeModel(root, "m", 1, 2);
-    manager = start(new FakeBackend(artifact -> FakeModel.batchable()));
+    start(FakeBackend.batchable());
 
     assertThat(manager.isModelReady("m", "1")).isFalse();
-    assertThatThrownBy(() -> manager.infer(Requests.to("m").version("1").rows(1, 0).build()))
+    assertThatThrownBy(() -> infer(Requests.to("m").version("1").rows(1, 0)))
         .isInstanceOf(ModelNotReadyException.class)
         .hasMessage(
             "model 'm' version 1 is not ready (UNAVAILABLE: not selected by the "
@@ -225,32 +193,13 @@ class ModelManagerLifecycleTest {
 
   @Test
   void closeRefusesNewRequestsAndFinishesQueuedOnes() throws Exception {
-    Repos.fakeModel(root, "m", 1);
-    Repos.config(root, "m", "{\"max_batch_size\": 1}");
-    FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable());
-    manager = start(backend);
-    FakeModel model = backend.created.get(0).gated();
-    CompletableFuture<InferenceResult> running = manager.infer(Requests.to("m").rows(1, 1).build());
-    model.awaitRunStarted();
-    CompletableFuture<InferenceResult> queued = manager.infer(Requests.to("m").rows(1, 2).build());
-
-    CompletableFuture<Void> closing = CompletableFuture.runAsync(manager::close);
-    await().until(() -> !manager.isServerReady());
-
-    assertThatThrownBy(() -> manager.infer(Requests.to("m").rows(1, 0).build()))
-        .isInstanceOf(ModelNotReadyException.class)
-        .hasMessage("the server is shutting down");
-    model.release(2);
-    closing.get();
-
-    assertThat(running.get().outputs()).isNotEmpty();
-    assertThat(queued.get().outputs()).isNotEmpty();
-    assertThat(model.closed).isTrue();
+    assertDrainFinishesTheRequestsInFlight(
+        () -> manager.close(), () -> !manager.isServerReady(), "the server is shutting down");
   }
 
   @Test
   void loadsAModelAddedAfterStartAndRefusesUnknownOnes() throws Exception {
-    manager = start(new FakeBackend(artifact -> FakeModel.batchable()));
+    start(FakeBackend.batchable());
     Repos.fakeModel(root, "late", 1);
 
     assertThat(manager.index(false))
@@ -265,7 +214,7 @@ class ModelManagerLifecycleTest {
   @Test
   void metadataReportsSignatureVersionsAndPlatform() {
     Repos.fakeModel(root, "m", 3);
-    manager = start(new FakeBackend(artifact -> FakeModel.batchable()));
+    start(FakeBackend.batchable());
 
     ModelMetadata metadata = manager.metadata("m", null);
 
@@ -280,8 +229,8 @@ class ModelManagerLifecycleTest {
   void passesRuntimeSettingsFromTheConfigToTheBackend() {
     Repos.fakeModel(root, "m", 1);
     Repos.config(root, "m", "{\"runtime\": {\"intra_op_threads\": 3}}");
-    FakeBackend backend = new FakeBackend(artifact -> FakeModel.batchable());
-    manager = start(backend);
+    FakeBackend backend = FakeBackend.batchable();
+    start(backend);
 
     assertThat(backend.options.get(0).intraOpThreads()).isEqualTo(3);
   }
@@ -292,17 +241,41 @@ class ModelManagerLifecycleTest {
             () ->
                 ModelManager.builder()
                     .repository(root.resolve("missing"))
-                    .backend(new FakeBackend(artifact -> FakeModel.batchable()))
+                    .backend(FakeBackend.batchable())
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("does not exist");
   }
 
-  private ModelManager start(FakeBackend backend) {
-    return build(backend).start();
-  }
+  /**
+   * Serves "m" one request per run and starts {@code drain} while the model holds one request and
+   * a second waits behind it. Until both are through, new requests must be refused and the model
+   * stay open; then both must be answered and the model closed.
+   */
+  private void assertDrainFinishesTheRequestsInFlight(
+      Runnable drain, Callable<Boolean> draining, String refusal) throws Exception {
+    Repos.fakeModel(root, "m", 1);
+    Repos.config(root, "m", "{\"max_batch_size\": 1}");
+    FakeBackend backend = FakeBackend.batchable();
+    start(backend);
+    FakeModel model = backend.created.get(0).gated();
+    CompletableFuture<InferenceResult> running =
+        inferUntilRunning(model, Requests.to("m").rows(1, 1));
+    CompletableFuture<InferenceResult> queued = infer(Requests.to("m").rows(1, 5));
 
-  private ModelManager build(FakeBackend backend) {
-    return ModelManager.builder().repository(root).backend(backend).build();
+    CompletableFuture<Void> drained = CompletableFuture.runAsync(drain);
+    await().until(draining);
+
+    assertThatThrownBy(() -> infer(Requests.to("m").rows(1, 0)))
+        .isInstanceOf(ModelNotReadyException.class)
+        .hasMessageContaining(refusal);
+    assertThat(model.closed).isFalse();
+
+    model.release(2);
+    drained.get();
+
+    assertThat(Requests.floats(running.get().outputs().get(0))).containsExactly(2, 4);
+    assertThat(Requests.floats(queued.get().outputs().get(0))).containsExactly(10, 12);
+    assertThat(model.closed).isTrue();
   }
 }

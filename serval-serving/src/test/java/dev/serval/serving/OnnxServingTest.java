@@ -18,7 +18,6 @@ import dev.serval.serving.ModelStatistics.BatchStat;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,10 +26,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end with the real ONNX Runtime backend and the project's sample models. A preferred batch
@@ -38,28 +35,17 @@ import org.junit.jupiter.api.io.TempDir;
  * deterministic: it is dispatched exactly when all requests have arrived.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class OnnxServingTest {
+class OnnxServingTest extends AbstractManagerTest {
   private static final String ONE_BATCH_OF =
       "{\"max_batch_size\": 64, \"dynamic_batching\": {"
           + "\"max_queue_delay_microseconds\": 600000000, \"preferred_batch_size\": [%d]}}";
-
-  @TempDir Path root;
-
-  private ModelManager manager;
-
-  @AfterEach
-  void closeManager() {
-    if (manager != null) {
-      manager.close();
-    }
-  }
 
   @Test
   void batchedMlpAnswersEqualThoseOfSingleRuns() throws Exception {
     byte[] mlp = SampleModels.mlp(64, new int[] {256, 256}, 10, 7);
     SampleModels.write(mlp, root.resolve("mlp/1/model.onnx"));
     Repos.config(root, "mlp", String.format(ONE_BATCH_OF, 16));
-    manager = start();
+    start(new OnnxBackend());
     Random random = new Random(1);
     List<Tensor> inputs = new ArrayList<>();
     List<CompletableFuture<InferenceResult>> results = new ArrayList<>();
@@ -95,7 +81,7 @@ class OnnxServingTest {
       SampleModels.write(SampleModels.identity(type, -1, 3), root.resolve(model + "/1/model.onnx"));
       Repos.config(root, model, String.format(ONE_BATCH_OF, 3));
     }
-    manager = start();
+    start(new OnnxBackend());
     Random random = new Random(2);
 
     for (DataType type : DataType.values()) {
@@ -124,7 +110,7 @@ class OnnxServingTest {
   void aModelWithTwoInputsBatchesBothAndChecksTheirBatchSizesAgree() throws Exception {
     SampleModels.write(SampleModels.add(DataType.FP32, -1, 2), root.resolve("add/1/model.onnx"));
     Repos.config(root, "add", String.format(ONE_BATCH_OF, 4));
-    manager = start();
+    start(new OnnxBackend());
 
     List<CompletableFuture<InferenceResult>> results = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -154,7 +140,7 @@ class OnnxServingTest {
   @Test
   void aModelWithAFixedFirstDimensionIsServedOneRequestPerRun() throws Exception {
     SampleModels.write(SampleModels.identity(DataType.FP32, 1, 4), root.resolve("m/1/model.onnx"));
-    manager = start();
+    start(new OnnxBackend());
 
     for (int i = 0; i < 3; i++) {
       Tensor input = Requests.fp32("x", Shape.of(1, 4), i, i, i, i);
@@ -174,7 +160,7 @@ class OnnxServingTest {
   void reportsTheOnnxPlatformAndDynamicDimensions() {
     SampleModels.write(
         SampleModels.mlp(64, new int[] {256, 256}, 10, 7), root.resolve("mlp/1/model.onnx"));
-    manager = start();
+    start(new OnnxBackend());
 
     ModelMetadata metadata = manager.metadata("mlp", null);
 
@@ -188,17 +174,13 @@ class OnnxServingTest {
     Repos.write(root.resolve("bad/1/model.onnx"), "not an onnx file");
     SampleModels.write(
         SampleModels.identity(DataType.FP32, -1, 1), root.resolve("ok/1/model.onnx"));
-    manager = start();
+    start(new OnnxBackend());
 
     assertThat(manager.index(false))
         .extracting(RepositoryEntry::name, RepositoryEntry::state)
         .containsExactly(tuple("bad", ModelState.UNAVAILABLE), tuple("ok", ModelState.READY));
     assertThat(manager.index(false).get(0).reason()).contains("model.onnx");
     assertThat(manager.isModelReady("ok", null)).isTrue();
-  }
-
-  private ModelManager start() {
-    return ModelManager.builder().repository(root).backend(new OnnxBackend()).build().start();
   }
 
   private static String identityModel(DataType type) {

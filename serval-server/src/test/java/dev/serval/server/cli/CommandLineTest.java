@@ -2,7 +2,7 @@ package dev.serval.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,12 +19,21 @@ import picocli.CommandLine;
 class CommandLineTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
+  /** Where the servers a test starts directly print their progress, which no test reads. */
+  private final PrintStream console = new PrintStream(OutputStream.nullOutputStream());
 
   private int run(String... args) {
     CommandLine cmd = Main.commandLine();
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     return cmd.execute(args);
+  }
+
+  private ServerLauncher startOnAFreePort(Path repository) {
+    ListenOptions listen = new ListenOptions();
+    listen.host = "127.0.0.1";
+    listen.port = 0;
+    return ServerLauncher.start(repository, listen, console);
   }
 
   @Test
@@ -67,11 +75,7 @@ class CommandLineTest {
     Path repository = dir.resolve("models");
     Path sample = dir.resolve("sample-request.json");
     DemoCommand.writeDemo(repository, sample);
-    ListenOptions listen = new ListenOptions();
-    listen.host = "127.0.0.1";
-    listen.port = 0;
-    PrintStream console = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    ServerLauncher launcher = ServerLauncher.start(repository, listen, console);
+    ServerLauncher launcher = startOnAFreePort(repository);
     try {
       HttpResponse<String> response =
           HttpClient.newHttpClient()
@@ -93,11 +97,7 @@ class CommandLineTest {
 
   @Test
   void secondServerOnTheSamePortGetsAClearError(@TempDir Path dir) {
-    ListenOptions listen = new ListenOptions();
-    listen.host = "127.0.0.1";
-    listen.port = 0;
-    PrintStream console = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    ServerLauncher first = ServerLauncher.start(dir, listen, console);
+    ServerLauncher first = startOnAFreePort(dir);
     try {
       assertThat(run("serve", "--model-repository", dir.toString(), "--port",
               String.valueOf(first.port())))

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.serval.core.ModelNotFoundException;
-import dev.serval.core.runtime.LoadedModel;
 import dev.serval.core.runtime.ModelBackend;
-import dev.serval.core.runtime.RuntimeOptions;
+import dev.serval.serving.FakeBackend;
 import dev.serval.serving.ModelConfig;
 import dev.serval.serving.internal.ModelRepository.ModelFolder;
 import java.io.IOException;
@@ -19,23 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelRepositoryTest {
   @TempDir Path root;
 
-  private final ModelBackend backend =
-      new ModelBackend() {
-        @Override
-        public String platform() {
-          return "test";
-        }
-
-        @Override
-        public String artifactFileName() {
-          return "model.test";
-        }
-
-        @Override
-        public LoadedModel load(Path artifact, RuntimeOptions options) {
-          throw new UnsupportedOperationException();
-        }
-      };
+  private final ModelBackend backend = FakeBackend.scanOnly();
 
   @Test
   void aMissingDirectoryIsAnErrorNamingIt() {
@@ -68,7 +51,7 @@ class ModelRepositoryTest {
     assertThat(folder.config()).isEqualTo(ModelConfig.defaults());
     assertThat(folder.versions()).extracting(v -> v.version()).containsExactly(2L, 10L);
     assertThat(folder.versions().get(0).artifact())
-        .isEqualTo(root.resolve("m").resolve("2").resolve("model.test"));
+        .isEqualTo(root.resolve("m").resolve("2").resolve("model.fake"));
   }
 
   @Test
@@ -90,7 +73,7 @@ class ModelRepositoryTest {
 
     assertThat(folder.versions().get(0).problem())
         .isEqualTo(
-            "no model artifact in " + root.resolve("m").resolve("1") + "; expected model.test");
+            "no model artifact in " + root.resolve("m").resolve("1") + "; expected model.fake");
   }
 
   @Test
@@ -119,6 +102,6 @@ class ModelRepositoryTest {
 
   private void artifact(String model, String version) throws IOException {
     Path dir = Files.createDirectories(root.resolve(model).resolve(version));
-    Files.writeString(dir.resolve("model.test"), "");
+    Files.writeString(dir.resolve("model.fake"), "");
   }
 }

@@ -14,49 +14,37 @@ import java.util.Optional;
  * enums (which number the element types differently from the ONNX protobuf).
  */
 public final class OnnxTypes {
-  private record Row(TensorProto.DataType proto, OnnxTensorType runtime, OnnxJavaType feed) {}
+  private static final String RUNTIME_PREFIX = "ONNX_TENSOR_ELEMENT_DATA_TYPE_";
+
+  private record Row(TensorProto.DataType proto, OnnxJavaType feed) {}
 
   private static final Map<DataType, Row> ROWS = new EnumMap<>(DataType.class);
   private static final Map<OnnxTensorType, DataType> BY_RUNTIME =
       new EnumMap<>(OnnxTensorType.class);
 
   static {
-    row(DataType.BOOL, TensorProto.DataType.BOOL, OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL,
-        OnnxJavaType.BOOL);
-    row(DataType.UINT8, TensorProto.DataType.UINT8,
-        OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8, OnnxJavaType.UINT8);
-    // The Java API cannot create wider unsigned tensors; such inputs are fed as the signed type of
-    // the same width and cast back inside the graph (see UnsignedInputs).
-    row(DataType.UINT16, TensorProto.DataType.UINT16,
-        OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16, OnnxJavaType.INT16);
-    row(DataType.UINT32, TensorProto.DataType.UINT32,
-        OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32, OnnxJavaType.INT32);
-    row(DataType.UINT64, TensorProto.DataType.UINT64,
-        OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64, OnnxJavaType.INT64);
-    row(DataType.INT8, TensorProto.DataType.INT8, OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8,
-        OnnxJavaType.INT8);
-    row(DataType.INT16, TensorProto.DataType.INT16,
-        OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16, OnnxJavaType.INT16);
-    row(DataType.INT32, TensorProto.DataType.INT32,
-        OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32, OnnxJavaType.INT32);
-    row(DataType.INT64, TensorProto.DataType.INT64,
-        OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64, OnnxJavaType.INT64);
-    row(DataType.FP16, TensorProto.DataType.FLOAT16,
-        OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16, OnnxJavaType.FLOAT16);
-    row(DataType.FP32, TensorProto.DataType.FLOAT,
-        OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, OnnxJavaType.FLOAT);
-    row(DataType.FP64, TensorProto.DataType.DOUBLE,
-        OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE, OnnxJavaType.DOUBLE);
-    row(DataType.BYTES, TensorProto.DataType.STRING,
-        OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING, OnnxJavaType.STRING);
+    // Only the ONNX name is listed per datatype: ONNX Runtime's enum repeats it after a prefix (its
+    // numbers differ), and ONNX Runtime itself says which Java type feeds it, which for the wider
+    // unsigned types is the signed type of the same width (see UnsignedInputs).
+    for (DataType type : DataType.values()) {
+      TensorProto.DataType proto = onnxName(type);
+      OnnxTensorType runtime = OnnxTensorType.valueOf(RUNTIME_PREFIX + proto.name());
+      ROWS.put(type, new Row(proto, OnnxJavaType.mapFromOnnxTensorType(runtime)));
+      BY_RUNTIME.put(runtime, type);
+    }
   }
 
   private OnnxTypes() {}
 
-  private static void row(
-      DataType type, TensorProto.DataType proto, OnnxTensorType runtime, OnnxJavaType feed) {
-    ROWS.put(type, new Row(proto, runtime, feed));
-    BY_RUNTIME.put(runtime, type);
+  private static TensorProto.DataType onnxName(DataType type) {
+    return switch (type) {
+      case FP16 -> TensorProto.DataType.FLOAT16;
+      case FP32 -> TensorProto.DataType.FLOAT;
+      case FP64 -> TensorProto.DataType.DOUBLE;
+      case BYTES -> TensorProto.DataType.STRING;
+      // the integer and boolean types have the same names in both
+      default -> TensorProto.DataType.valueOf(type.name());
+    };
   }
 
   /** The ONNX element type for a Serval datatype. */
@@ -84,20 +72,15 @@ public final class OnnxTypes {
 
   /** The signed ONNX element type of the same width, for a type that {@link #isFedAsSigned}. */
   public static TensorProto.DataType signedProto(DataType type) {
-    switch (type) {
-      case UINT16:
-        return TensorProto.DataType.INT16;
-      case UINT32:
-        return TensorProto.DataType.INT32;
-      case UINT64:
-        return TensorProto.DataType.INT64;
-      default:
-        throw new IllegalArgumentException("datatype " + type + " is fed as itself");
+    if (!isFedAsSigned(type)) {
+      throw new IllegalArgumentException("datatype " + type + " is fed as itself");
     }
+    // the signed Java feed type (INT16, INT32, INT64) has the same name as its ONNX type
+    return TensorProto.DataType.valueOf(ROWS.get(type).feed().name());
   }
 
   /** A readable ONNX type name for messages, e.g. {@code bfloat16}. */
   public static String describe(OnnxTensorType type) {
-    return type.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "").toLowerCase(Locale.ROOT);
+    return type.name().replace(RUNTIME_PREFIX, "").toLowerCase(Locale.ROOT);
   }
 }

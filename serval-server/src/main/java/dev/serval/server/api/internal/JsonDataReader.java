@@ -157,9 +157,7 @@ final class JsonDataReader {
   }
 
   private long readInteger(JsonToken token, long min, long max) throws IOException {
-    if (token != JsonToken.VALUE_NUMBER_INT) {
-      throw unexpected(token, "an integer");
-    }
+    requireInteger(token);
     if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
       throw outOfRange();
     }
@@ -171,9 +169,7 @@ final class JsonDataReader {
   }
 
   private long readUint64(JsonToken token) throws IOException {
-    if (token != JsonToken.VALUE_NUMBER_INT) {
-      throw unexpected(token, "an integer");
-    }
+    requireInteger(token);
     if (parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
       long value = parser.getLongValue();
       if (value < 0) {
@@ -198,20 +194,26 @@ final class JsonDataReader {
 
   private float readFloat(JsonToken token) throws IOException {
     requireNumber(token);
-    float value = parser.getFloatValue();
-    if (Float.isInfinite(value)) {
+    // parsed as a float, not narrowed from a double, which could round twice; widening is exact
+    return (float) finite(parser.getFloatValue());
+  }
+
+  private double readDouble(JsonToken token) throws IOException {
+    requireNumber(token);
+    return finite(parser.getDoubleValue());
+  }
+
+  private double finite(double value) throws IOException {
+    if (Double.isInfinite(value)) {
       throw outOfRange();
     }
     return value;
   }
 
-  private double readDouble(JsonToken token) throws IOException {
-    requireNumber(token);
-    double value = parser.getDoubleValue();
-    if (Double.isInfinite(value)) {
-      throw outOfRange();
+  private void requireInteger(JsonToken token) throws IOException {
+    if (token != JsonToken.VALUE_NUMBER_INT) {
+      throw unexpected(token, "an integer");
     }
-    return value;
   }
 
   private void requireNumber(JsonToken token) throws IOException {

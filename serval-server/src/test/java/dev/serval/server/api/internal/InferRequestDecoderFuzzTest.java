@@ -277,46 +277,6 @@ class InferRequestDecoderFuzzTest {
           out.put((byte) (value ? 1 : 0));
           return String.valueOf(value);
         }
-        case UINT8 -> {
-          int value = random.nextInt(256);
-          out.put((byte) value);
-          return String.valueOf(value);
-        }
-        case INT8 -> {
-          byte value = (byte) random.nextInt();
-          out.put(value);
-          return String.valueOf(value);
-        }
-        case UINT16 -> {
-          int value = random.nextInt(65536);
-          out.putShort((short) value);
-          return String.valueOf(value);
-        }
-        case INT16 -> {
-          short value = (short) random.nextInt();
-          out.putShort(value);
-          return String.valueOf(value);
-        }
-        case UINT32 -> {
-          int value = random.nextInt();
-          out.putInt(value);
-          return Integer.toUnsignedString(value);
-        }
-        case INT32 -> {
-          int value = random.nextInt();
-          out.putInt(value);
-          return String.valueOf(value);
-        }
-        case UINT64 -> {
-          long value = random.nextLong();
-          out.putLong(value);
-          return Long.toUnsignedString(value);
-        }
-        case INT64 -> {
-          long value = random.nextLong();
-          out.putLong(value);
-          return String.valueOf(value);
-        }
         case FP16 -> {
           short value = (short) (random.nextInt(0x7c00) | (random.nextBoolean() ? 0x8000 : 0));
           out.putShort(value);
@@ -340,8 +300,25 @@ class InferRequestDecoderFuzzTest {
           strings[index] = value.getBytes(StandardCharsets.UTF_8);
           return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(value)) + "\"";
         }
+        default -> {
+          return randomInteger(type, random, out);
+        }
       }
-      throw new AssertionError(type);
+    }
+
+    /**
+     * A uniformly random value of an integer type: the top bits of a random long, shifted down
+     * with or without the sign, are exactly the type's range.
+     */
+    private static String randomInteger(DataType type, Random random, ByteBuffer out) {
+      int size = type.byteSize();
+      int unusedBits = 64 - 8 * size;
+      boolean unsigned = type.name().startsWith("UINT");
+      long value = unsigned ? random.nextLong() >>> unusedBits : random.nextLong() >> unusedBits;
+      for (int b = 0; b < size; b++) {
+        out.put((byte) (value >>> (8 * b))); // little-endian
+      }
+      return unsigned ? Long.toUnsignedString(value) : Long.toString(value);
     }
 
     private static String randomString(Random random) {
