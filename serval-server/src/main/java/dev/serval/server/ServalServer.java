@@ -54,6 +54,9 @@ public final class ServalServer implements AutoCloseable {
                     .timeout(builder.shutdownTimeout)
                     .build())
             .meterRegistry(builder.meterRegistry)
+            // HttpErrors logs what is unexpected; client errors (404, 413 ...) are not worth a
+            // periodic warning with a stack trace.
+            .unloggedExceptionsReportInterval(Duration.ZERO)
             .errorHandler(errors);
     new ProtocolApi(models, this::isReady, version(), errors).registerOn(sb);
     sb.route().get("/metrics").build(new MetricsService(builder.meterRegistry));

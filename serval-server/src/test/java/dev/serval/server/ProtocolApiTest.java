@@ -114,7 +114,8 @@ class ProtocolApiTest {
 
     JsonNode broken = entry(all, "broken");
     assertThat(broken.get("state").asText()).isEqualTo("UNAVAILABLE");
-    assertThat(broken.get("reason").asText()).contains("model.onnx");
+    assertThat(broken.get("reason").asText())
+        .startsWith("cannot load ONNX model broken/1/model.onnx: ");
     assertThat(entry(all, "mlp").get("state").asText()).isEqualTo("READY");
     assertThat(entry(all, "mlp").get("version").asText()).isEqualTo("1");
     assertThat(names(readyOnly)).contains("mlp").doesNotContain("broken");
@@ -127,6 +128,16 @@ class ProtocolApiTest {
 
     assertThat(response.status()).isEqualTo(HttpStatus.BAD_REQUEST);
     assertThat(error(response)).isEqualTo("'ready' must be true or false");
+  }
+
+  @Test
+  void saysWhereAnIndexRequestIsNotJson() {
+    AggregatedHttpResponse response = server.post("/v2/repository/index", "{\"ready\": }");
+
+    assertThat(response.status()).isEqualTo(HttpStatus.BAD_REQUEST);
+    assertThat(error(response))
+        .isEqualTo(
+            "malformed JSON at line 1, column 11: unexpected character '}': expected a value");
   }
 
   @Test

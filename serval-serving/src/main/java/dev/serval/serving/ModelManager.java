@@ -20,6 +20,8 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -44,6 +46,8 @@ public final class ModelManager implements ModelService {
 
   private final ModelRepository repository;
   private final ServingContext context;
+  /** The timeout scheduler when the manager made it, to shut down on close; else null. */
+  private final ScheduledExecutorService ownScheduler;
   private final Map<String, ModelSlot> slots = new ConcurrentHashMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -51,11 +55,13 @@ public final class ModelManager implements ModelService {
 
   private ModelManager(Builder builder) {
     this.repository = new ModelRepository(builder.repository, builder.backends);
+    this.ownScheduler = builder.scheduler == null ? timeoutScheduler() : null;
     this.context =
         new ServingContext(
             builder.nanoTime,
             builder.clock,
             builder.threadFactory,
+            builder.scheduler == null ? ownScheduler : builder.scheduler,
             new ServingMetrics(builder.meterRegistry, this::readyVersionCount));
   }
 
@@ -143,7 +149,7 @@ public final class ModelManager implements ModelService {
   public void load(String model) {
     requireOpen();
     ModelRepository.ModelFolder folder = repository.scan(model);
-    ModelSlot slot = slots.computeIfAbsent(model, ModelSlot::new);
+    ModelSlot slot = slots.computeIfAbsent(model, name -> new ModelSlot(name, repository));
     slot.load(folder, context);
     if (closing.get()) {
       slot.unload(); // close() ran while this load was in progress
@@ -189,6 +195,9 @@ public final class ModelManager implements ModelService {
       for (ModelSlot slot : slots.values()) {
         slot.unload();
       }
+      if (ownScheduler != null) {
+        ownScheduler.shutdownNow(); // every request is answered, so no timer is left to run
+      }
     }
   }
 
@@ -206,6 +215,25 @@ public final class ModelManager implements ModelService {
     }
   }
 
+  /**
+   * One daemon thread, started by the first timer; cancelled timers leave its queue at once, so
+   * none pile up.
+   */
+  private static ScheduledExecutorService timeoutScheduler() {
+    ScheduledThreadPoolExecutor scheduler =
+        new ScheduledThreadPoolExecutor(1, daemonThreads("serval-timeouts"));
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
   private int readyVersionCount() {
     int count = 0;
     for (ModelSlot slot : slots.values()) {
@@ -221,12 +249,8 @@ public final class ModelManager implements ModelService {
     private MeterRegistry meterRegistry = new CompositeMeterRegistry();
     private Clock clock = Clock.systemUTC();
     private LongSupplier nanoTime = System::nanoTime;
-    private ThreadFactory threadFactory =
-        runnable -> {
-          Thread thread = new Thread(runnable);
-          thread.setDaemon(true);
-          return thread;
-        };
+    private ThreadFactory threadFactory = daemonThreads("serval-batcher");
+    private ScheduledExecutorService scheduler;
 
     private Builder() {}
 
@@ -266,6 +290,19 @@ public final class ModelManager implements ModelService {
     /** Creates the batcher worker threads (one per model instance); daemon threads by default. */
     public Builder threadFactory(ThreadFactory factory) {
       this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
+      return this;
+    }
+
+    /**
+     * Completes requests with a timeout at their deadline (a request that a batcher has started
+     * computing is no longer timed out). Shared by all versions; the caller shuts it down after
+     * {@link ModelManager#close}. Timers are cancelled when their request completes first, so
+     * a {@link ScheduledThreadPoolExecutor} should remove cancelled tasks ({@link
+     * ScheduledThreadPoolExecutor#setRemoveOnCancelPolicy}). By default the manager runs its own
+     * with one daemon thread.
+     */
+    public Builder scheduler(ScheduledExecutorService timeouts) {
+      this.scheduler = Objects.requireNonNull(timeouts, "scheduler");
       return this;
     }
 

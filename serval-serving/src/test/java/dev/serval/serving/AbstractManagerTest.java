@@ -2,21 +2,28 @@ package dev.serval.serving;
 
 import dev.serval.core.runtime.ModelBackend;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fixture of the manager tests: a model repository in a fresh temporary folder and the manager
- * serving it, which is closed after each test so that no worker thread outlives its test.
+ * serving it, which is closed after each test so that no worker thread outlives its test. Fake
+ * models are let through first: close() waits for the runs in progress, and a failed test may
+ * have left one held at its gate.
  */
 abstract class AbstractManagerTest {
   @TempDir Path root;
 
   ModelManager manager;
 
+  private final List<FakeBackend> fakeBackends = new ArrayList<>();
+
   @AfterEach
   void closeManager() {
+    fakeBackends.forEach(backend -> backend.created.forEach(FakeModel::openGate));
     if (manager != null) {
       manager.close();
     }
@@ -24,6 +31,9 @@ abstract class AbstractManagerTest {
 
   /** A builder of a manager serving {@link #root} through {@code backend}. */
   ModelManager.Builder managerOf(ModelBackend backend) {
+    if (backend instanceof FakeBackend fake) {
+      fakeBackends.add(fake);
+    }
     return ModelManager.builder().repository(root).backend(backend);
   }
 

@@ -168,6 +168,71 @@ class ModelManagerInferenceTest extends AbstractManagerTest {
   }
 
   @Test
+  void answersATimeoutAtTheDeadlineNotWhenTheBatchWindowCloses() throws Exception {
+    FakeModel model =
+        serve(
+            "{\"max_batch_size\": 8, \"dynamic_batching\": {"
+                + "\"max_queue_delay_microseconds\": 600000000, \"preferred_batch_size\": [2]}}",
+            -1);
+    CompletableFuture<InferenceResult> impatient =
+        infer(rows(1, 0).timeout(Duration.ofNanos(100_000)));
+
+    ticker.advanceMicros(100);
+
+    assertThat(impatient).isCompletedExceptionally();
+    assertThatThrownBy(impatient::get)
+        .cause()
+        .isInstanceOf(DeadlineExceededException.class)
+        .hasMessage(
+            "request to model 'm' version 1 timed out after 100 µs in the queue (timeout 100 µs)");
+    assertThat(gauge("serval.queue.depth")).isZero();
+    awaitAll(List.of(infer(rows(1, 1)), infer(rows(1, 2))));
+    assertThat(model.servedBatches()).containsExactly(2);
+    assertThat(manager.statistics("m", "1").get(0).fail().count()).isEqualTo(1);
+    assertThat(counter("timeout")).isEqualTo(1);
+    assertThat(counter("success")).isEqualTo(2);
+  }
+
+  @Test
+  void aRequestWhoseComputeHasStartedIsNotTimedOut() throws Exception {
+    FakeModel model = serve(NO_DELAY, -1).gated();
+    CompletableFuture<InferenceResult> running =
+        inferUntilRunning(model, rows(1, 0).timeout(Duration.ofNanos(100_000)));
+
+    ticker.advanceMicros(1_000);
+
+    assertThat(running).isNotDone();
+    model.release(1);
+    assertThat(running.get().outputs()).hasSize(2);
+    assertThat(counter("timeout")).isZero();
+    assertThat(counter("success")).isEqualTo(1);
+  }
+
+  @Test
+  void cancelsTheTimerOfARequestAnsweredBeforeItsDeadline() throws Exception {
+    serve(NO_DELAY, -1);
+
+    infer(rows(1, 0).timeout(Duration.ofSeconds(1))).get();
+
+    assertThat(ticker.pendingTimers()).isZero();
+  }
+
+  @Test
+  void neverComputesARequestCancelledWhileItWaits() throws Exception {
+    FakeModel model = serve(NO_DELAY, -1).gated();
+    List<CompletableFuture<InferenceResult>> results =
+        queueBehindFirst(model, rows(1, 0), rows(1, 0), rows(1, 7));
+
+    results.get(1).cancel(false);
+    model.release(2);
+
+    assertThat(results.get(0).get().outputs()).hasSize(2);
+    assertThat(Requests.floats(results.get(2).get().outputs().get(0))).containsExactly(14, 16);
+    assertThat(model.servedBatches()).containsExactly(1, 1);
+    assertThat(counter("success")).isEqualTo(2);
+  }
+
+  @Test
   void appliesTheConfiguredDefaultTimeout() throws Exception {
     FakeModel model = serve(noDelayAnd("\"default_timeout_microseconds\": 100"), -1).gated();
     CompletableFuture<InferenceResult> running = inferUntilRunning(model, rows(1, 0));
@@ -387,6 +452,7 @@ class ModelManagerInferenceTest extends AbstractManagerTest {
         managerOf(backend)
             .meterRegistry(registry)
             .nanoTime(nanoTime)
+            .scheduler(ticker.scheduler())
             .clock(Clock.fixed(Instant.ofEpochMilli(FIXED_MILLIS), ZoneOffset.UTC)));
     assertThat(manager.index(false).get(0).state()).isEqualTo(ModelState.READY);
     return backend.created.get(0);

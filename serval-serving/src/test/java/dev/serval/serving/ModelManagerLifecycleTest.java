@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,19 +43,13 @@ class ModelManagerLifecycleTest extends AbstractManagerTest {
     assertThat(manager.index(false))
         .containsExactly(
             new RepositoryEntry(
-                "broken",
-                "1",
-                ModelState.UNAVAILABLE,
-                "corrupt protobuf in " + root.resolve("broken/1/model.fake")),
+                "broken", "1", ModelState.UNAVAILABLE, "corrupt protobuf in broken/1/model.fake"),
             new RepositoryEntry(
                 "empty",
                 null,
                 ModelState.UNAVAILABLE,
-                "no version folder (named by a positive integer, e.g. "
-                    + root.resolve("empty/1")
-                    + ") in "
-                    + root.resolve("empty")
-                    + "; ignored folders [notes]"),
+                "no version folder (named by a positive integer, e.g. empty/1) in model folder"
+                    + " empty; ignored folders [notes]"),
             new RepositoryEntry("good", "1", ModelState.READY, ""));
     assertThat(manager.index(true)).extracting(RepositoryEntry::name).containsExactly("good");
     assertThat(Requests.floats(infer(Requests.to("good").rows(1, 3)).get().outputs().get(0)))
@@ -155,11 +150,70 @@ class ModelManagerLifecycleTest extends AbstractManagerTest {
 
     assertThatThrownBy(() -> manager.load("m"))
         .isInstanceOf(ModelLoadException.class)
-        .hasMessageContaining("'max_batch_size' must be an integer");
+        .hasMessageStartingWith("m/config.json: 'max_batch_size' must be an integer");
 
     assertThat(infer(Requests.to("m").rows(1, 0)).get().version()).isEqualTo("1");
     assertThat(manager.index(false))
-        .containsExactly(new RepositoryEntry("m", "1", ModelState.READY, ""));
+        .singleElement()
+        .satisfies(
+            entry -> {
+              assertThat(entry.state()).isEqualTo(ModelState.READY);
+              assertThat(entry.reason())
+                  .startsWith("reload failed: m/config.json: 'max_batch_size' must be an integer")
+                  .endsWith("; the version loaded before keeps serving");
+            });
+  }
+
+  @Test
+  void aServingVersionWhoseReloadFailsKeepsServingAndTheIndexSaysWhy() throws Exception {
+    Repos.fakeModel(root, "m", 1);
+    Repos.config(root, "m", "{\"version_policy\": {\"all\": {}}}");
+    AtomicBoolean versionOneBroken = new AtomicBoolean();
+    FakeBackend backend = failingToLoad("1", versionOneBroken::get);
+    start(backend);
+    versionOneBroken.set(true);
+    Repos.fakeModel(root, "m", 2);
+
+    manager.load("m");
+
+    assertThat(manager.index(false))
+        .containsExactly(
+            keptServing("1", "corrupt protobuf in m/1/model.fake"),
+            new RepositoryEntry("m", "2", ModelState.READY, ""));
+    assertThat(infer(Requests.to("m").version("1").rows(1, 0)).get().version()).isEqualTo("1");
+    assertThat(backend.created.get(0).closed).isFalse();
+  }
+
+  @Test
+  void aReloadThatLoadsNothingKeepsTheServingVersionAndReportsTheFailure() throws Exception {
+    Repos.fakeModel(root, "m", 1);
+    start(failingToLoad("2", () -> true));
+    Repos.fakeModel(root, "m", 2);
+
+    assertThatThrownBy(() -> manager.load("m"))
+        .isInstanceOf(ModelLoadException.class)
+        .hasMessage("corrupt protobuf in m/2/model.fake");
+
+    assertThat(manager.index(false))
+        .containsExactly(
+            keptServing("1", "corrupt protobuf in m/2/model.fake"),
+            new RepositoryEntry(
+                "m", "2", ModelState.UNAVAILABLE, "corrupt protobuf in m/2/model.fake"));
+    assertThat(infer(Requests.to("m").rows(1, 0)).get().version()).isEqualTo("1");
+  }
+
+  @Test
+  @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void theFixtureLetsAHeldRequestFinishBeforeItClosesTheManager() {
+    Repos.fakeModel(root, "m", 1);
+    FakeBackend backend = FakeBackend.batchable();
+    start(backend);
+    FakeModel model = backend.created.get(0).gated();
+    CompletableFuture<InferenceResult> held = inferUntilRunning(model, Requests.to("m").rows(1, 0));
+
+    closeManager();
+
+    assertThat(held).isCompleted();
   }
 
   @Test
@@ -245,6 +299,26 @@ class ModelManagerLifecycleTest extends AbstractManagerTest {
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("does not exist");
+  }
+
+  /** A backend whose loads of the version folder {@code version} fail while {@code broken}. */
+  private static FakeBackend failingToLoad(String version, BooleanSupplier broken) {
+    return new FakeBackend(
+        artifact -> {
+          if (broken.getAsBoolean() && artifact.getParent().endsWith(version)) {
+            throw new ModelLoadException("corrupt protobuf in " + artifact);
+          }
+          return FakeModel.batchable();
+        });
+  }
+
+  /** The entry of a version of "m" that serves on after a reload failed for this reason. */
+  private static RepositoryEntry keptServing(String version, String failure) {
+    return new RepositoryEntry(
+        "m",
+        version,
+        ModelState.READY,
+        "reload failed: " + failure + "; the version loaded before keeps serving");
   }
 
   /**

@@ -179,8 +179,63 @@ class OnnxServingTest extends AbstractManagerTest {
     assertThat(manager.index(false))
         .extracting(RepositoryEntry::name, RepositoryEntry::state)
         .containsExactly(tuple("bad", ModelState.UNAVAILABLE), tuple("ok", ModelState.READY));
-    assertThat(manager.index(false).get(0).reason()).contains("model.onnx");
+    assertThat(manager.index(false).get(0).reason())
+        .startsWith("cannot load ONNX model bad/1/model.onnx: ");
+    assertThatThrownBy(() -> manager.infer(request("bad", Requests.fp32("x", Shape.of(1, 1), 1))))
+        .hasMessageContaining("bad/1/model.onnx")
+        .hasMessageNotContaining(root.toString());
     assertThat(manager.isModelReady("ok", null)).isTrue();
+  }
+
+  @Test
+  void aStringTheRuntimeCannotTakeFailsOnlyItsOwnRequestNotTheOthersInItsWindow()
+      throws Exception {
+    SampleModels.write(
+        SampleModels.identity(DataType.BYTES, -1, 2), root.resolve("text/1/model.onnx"));
+    Repos.config(root, "text", String.format(ONE_BATCH_OF, 3));
+    start(new OnnxBackend());
+    List<Tensor> inputs = new ArrayList<>();
+    List<CompletableFuture<InferenceResult>> results = new ArrayList<>();
+    Tensor nul = Tensor.ofStrings("x", Shape.of(1, 2), new byte[][] {{'o', 'k'}, {'a', 0}});
+
+    for (int i = 0; i < 3; i++) {
+      inputs.add(randomTensor(DataType.BYTES, Shape.of(1, 2), new Random(i), i));
+      results.add(manager.infer(request("text", inputs.get(i))));
+      if (i == 0) {
+        assertThatThrownBy(() -> manager.infer(request("text", nul)))
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessage(
+                "model 'text' version 1: element 1 of input 'x' contains a NUL character, which"
+                    + " ONNX Runtime's Java API cannot pass to the model unchanged");
+      }
+    }
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(results.get(i).get().outputs().get(0).strings())
+          .isDeepEqualTo(inputs.get(i).strings());
+    }
+    ModelStatistics stats = manager.statistics("text", "1").get(0);
+    assertThat(stats.batches()).extracting(BatchStat::batchSize).containsExactly(3L);
+    assertThat(stats.fail().count()).isEqualTo(1);
+  }
+
+  @Test
+  void anInputTheRuntimeRejectsIsBlamedOnTheModelVersionNotItsFile() {
+    SampleModels.write(SampleModels.add(DataType.FP32, -1, -1), root.resolve("add/1/model.onnx"));
+    start(new OnnxBackend());
+
+    CompletableFuture<InferenceResult> result =
+        manager.infer(
+            request(
+                "add",
+                Requests.fp32("a", Shape.of(1, 3), 1, 2, 3),
+                Requests.fp32("b", Shape.of(1, 2), 1, 2)));
+
+    assertThatThrownBy(result::get)
+        .cause()
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("model 'add' version 1: cannot compute these inputs: ")
+        .hasMessageNotContaining(root.toString());
   }
 
   private static String identityModel(DataType type) {

@@ -13,6 +13,17 @@ public interface LoadedModel extends AutoCloseable {
   Signature signature();
 
   /**
+   * Rejects values this runtime cannot take, before the tensor joins a batch, so that one bad
+   * request never fails the requests batched with it. Messages name the input and the element
+   * (counted within this tensor) but not the model: the caller knows which model it asked. May be
+   * called from any thread, also while {@link #run} runs.
+   *
+   * @param input one input, already validated against the signature
+   * @throws dev.serval.core.InvalidInputException when {@link #run} would reject its values
+   */
+  default void checkInput(Tensor input) {}
+
+  /**
    * Runs the model once.
    *
    * @param inputs one tensor per signature input, already validated against the signature; run

@@ -33,6 +33,9 @@ import java.util.concurrent.locks.StampedLock;
  * One ONNX Runtime session. {@link #run} is the batcher's hot path: names, types and the set of
  * all outputs are resolved once here, and inputs in direct buffers reach the runtime without a
  * copy.
+ *
+ * <p>Errors of {@link #checkInput} and {@link #run} do not name the model: its label is the file
+ * path, which must not reach clients, and the caller knows which model it ran.
  */
 final class OnnxModel implements LoadedModel {
   private final OrtEnvironment env;
@@ -78,11 +81,18 @@ final class OnnxModel implements LoadedModel {
   }
 
   @Override
+  public void checkInput(Tensor input) {
+    if (input.datatype() == DataType.BYTES) {
+      StringTensors.check(input.strings(), input.name());
+    }
+  }
+
+  @Override
   public List<Tensor> run(List<Tensor> inputs, Set<String> outputs) {
     long stamp = lock.readLock();
     try {
       if (closed) {
-        throw new ModelNotReadyException("model " + label + " is closed");
+        throw new ModelNotReadyException("the model is closed");
       }
       return runOpen(inputs, requested(outputs));
     } finally {
@@ -118,8 +128,7 @@ final class OnnxModel implements LoadedModel {
       for (Tensor tensor : inputs) {
         int index = inputIndex(tensor);
         if (created[index] != null) {
-          throw new InvalidInputException(
-              "input '" + tensor.name() + "' of model " + label + " is given twice");
+          throw new InvalidInputException("input '" + tensor.name() + "' is given twice");
         }
         created[index] = toOnnx(index, tensor, staged);
         feed.put(feedNames[index], created[index]);
@@ -129,7 +138,7 @@ final class OnnxModel implements LoadedModel {
         return outputs(result, requested);
       }
     } catch (OrtException e) {
-      throw OrtErrors.fromRun(label, e);
+      throw OrtErrors.fromRun(e);
     } finally {
       for (OnnxTensor tensor : created) {
         if (tensor != null) {
@@ -146,25 +155,24 @@ final class OnnxModel implements LoadedModel {
       if (inputNames[i].equals(tensor.name())) {
         TensorSpec spec = signature.inputs().get(i);
         if (spec.datatype() != tensor.datatype()) {
-          throw new InvalidInputException("input '" + tensor.name() + "' of model " + label
-              + " must be " + spec.datatype() + " but is " + tensor.datatype());
+          throw new InvalidInputException("input '" + tensor.name() + "' must be "
+              + spec.datatype() + " but is " + tensor.datatype());
         }
         if (!spec.shape().accepts(tensor.shape())) {
-          throw new InvalidInputException("input '" + tensor.name() + "' of model " + label
-              + " has shape " + tensor.shape() + " but the model accepts " + spec.shape());
+          throw new InvalidInputException("input '" + tensor.name() + "' has shape "
+              + tensor.shape() + " but the model accepts " + spec.shape());
         }
         return i;
       }
     }
-    throw new InvalidInputException("model " + label + " has no input '" + tensor.name()
+    throw new InvalidInputException("the model has no input '" + tensor.name()
         + "'; its inputs are " + List.of(inputNames));
   }
 
   private void requireAllInputs(OnnxTensor[] created) {
     for (int i = 0; i < created.length; i++) {
       if (created[i] == null) {
-        throw new InvalidInputException(
-            "input '" + inputNames[i] + "' of model " + label + " is missing");
+        throw new InvalidInputException("input '" + inputNames[i] + "' is missing");
       }
     }
   }
@@ -172,8 +180,8 @@ final class OnnxModel implements LoadedModel {
   private OnnxTensor toOnnx(int index, Tensor tensor, ByteBuffer[] staged) throws OrtException {
     long[] dims = tensor.shape().dims();
     if (tensor.datatype() == DataType.BYTES) {
-      String what = "input '" + tensor.name() + "' of model " + label;
-      return OnnxTensor.createTensor(env, StringTensors.toStrings(tensor.strings(), what), dims);
+      String[] strings = StringTensors.toStrings(tensor.strings(), tensor.name());
+      return OnnxTensor.createTensor(env, strings, dims);
     }
     ByteBuffer data = tensor.data();
     if (!data.isDirect()) {
@@ -188,7 +196,7 @@ final class OnnxModel implements LoadedModel {
     }
     for (String name : outputs) {
       if (!allOutputs.contains(name)) {
-        throw new InvalidInputException("model " + label + " has no output '" + name
+        throw new InvalidInputException("the model has no output '" + name
             + "'; its outputs are " + allOutputs);
       }
     }
@@ -208,7 +216,7 @@ final class OnnxModel implements LoadedModel {
       String name = outputNames[i];
       if (requested.contains(name)) {
         OnnxValue value = result.get(name).orElseThrow(() -> new ModelLoadException(
-            "model " + label + " did not return output '" + name + "'"));
+            "ONNX Runtime did not return output '" + name + "'"));
         tensors.add(toTensor(name, signature.outputs().get(i).datatype(), (OnnxTensor) value));
       }
     }

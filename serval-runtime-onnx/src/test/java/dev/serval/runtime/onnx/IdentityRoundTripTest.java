@@ -87,26 +87,16 @@ class IdentityRoundTripTest {
   }
 
   @Test
-  void rejectsStringsTheRuntimeApiWouldChange() {
+  void checkInputRejectsTheStringsRunWouldRejectWithTheSameMessage() {
     try (LoadedModel model = load(SampleModels.identity(DataType.BYTES, -1))) {
       byte[][] emoji = utf8("ok", "smile 😀");
       byte[][] notUtf8 = {{'o', 'k'}, {(byte) 0xC3, (byte) 0x28}};
       byte[][] nul = utf8("ok", "a\u0000b");
 
-      assertThatThrownBy(() -> model.run(List.of(Tensor.ofStrings("x", Shape.of(2), emoji)),
-          Set.of()))
-          .isInstanceOf(InvalidInputException.class)
-          .hasMessageContaining("element 1 of input 'x'")
-          .hasMessageContaining("above U+FFFF");
-      assertThatThrownBy(() -> model.run(List.of(Tensor.ofStrings("x", Shape.of(2), notUtf8)),
-          Set.of()))
-          .isInstanceOf(InvalidInputException.class)
-          .hasMessageContaining("element 1 of input 'x'")
-          .hasMessageContaining("not valid UTF-8");
-      assertThatThrownBy(() -> model.run(List.of(Tensor.ofStrings("x", Shape.of(2), nul)),
-          Set.of()))
-          .isInstanceOf(InvalidInputException.class)
-          .hasMessageContaining("NUL");
+      assertBothReject(model, emoji, "element 1 of input 'x' contains a character above U+FFFF");
+      assertBothReject(model, notUtf8, "element 1 of input 'x' is not valid UTF-8");
+      assertBothReject(model, nul, "element 1 of input 'x' contains a NUL character");
+      model.checkInput(Tensor.ofStrings("x", Shape.of(2), utf8("ok", "héllo ∑")));
     }
   }
 
@@ -138,6 +128,20 @@ class IdentityRoundTripTest {
       assertThat(bytes(sum)).isEqualTo(bytes(Tensor.of("s", type, Shape.of(2),
           littleEndian(type, 5, 42))));
     }
+  }
+
+  /** Both checkInput and run reject the elements, naming the element but not the file. */
+  private void assertBothReject(LoadedModel model, byte[][] elements, String message) {
+    Tensor x = Tensor.ofStrings("x", Shape.of(elements.length), elements);
+
+    assertThatThrownBy(() -> model.checkInput(x))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith(message)
+        .hasMessageNotContaining(dir.toString());
+    assertThatThrownBy(() -> model.run(List.of(x), Set.of()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith(message)
+        .hasMessageNotContaining(dir.toString());
   }
 
   private LoadedModel load(byte[] model) {

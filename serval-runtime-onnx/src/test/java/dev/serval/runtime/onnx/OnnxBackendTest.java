@@ -161,14 +161,15 @@ class OnnxBackendTest {
   }
 
   @Test
-  void reportsInputsTheRuntimeRejectsAsInvalidInput() {
+  void reportsInputsTheRuntimeRejectsAsInvalidInputWithoutTheFilePath() {
     try (LoadedModel model = load(SampleModels.add(DataType.FP32, -1, -1))) {
       Tensor a = fp32("a", dims(2, 3), new float[6]);
       Tensor b = fp32("b", dims(3, 2), new float[6]);
 
       assertThatThrownBy(() -> model.run(List.of(a, b), Set.of()))
           .isInstanceOf(InvalidInputException.class)
-          .hasMessageContaining(dir.resolve("model.onnx").toString());
+          .hasMessageStartingWith("cannot compute these inputs: ")
+          .hasMessageNotContaining(dir.toString());
     }
   }
 

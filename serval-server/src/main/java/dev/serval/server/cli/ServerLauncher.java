@@ -90,7 +90,8 @@ final class ServerLauncher {
       out.println("  (no models found; add DIR/<model>/<version>/model.onnx)");
     }
     for (RepositoryEntry e : entries) {
-      String line = "  " + e.name() + " v" + e.version() + ": " + e.state();
+      String version = e.version() == null ? "" : " v" + e.version();
+      String line = "  " + e.name() + version + ": " + e.state();
       out.println(e.state() == ModelState.READY ? line : line + " - " + e.reason());
     }
   }

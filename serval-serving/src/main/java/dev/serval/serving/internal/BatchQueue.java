@@ -95,6 +95,28 @@ final class BatchQueue {
     }
   }
 
+  /**
+   * Takes a request out of the queue if it is still waiting there.
+   *
+   * @return false when a worker has taken it already (or it was never queued)
+   */
+  boolean remove(PendingRequest request) {
+    lock.lock();
+    try {
+      for (Iterator<PendingRequest> it = queue.iterator(); it.hasNext(); ) {
+        if (it.next() == request) {
+          it.remove();
+          queuedRows -= request.rows();
+          publishDepth();
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Stops accepting requests; queued ones are still handed out, without waiting for more. */
   void shutdown() {
     lock.lock();

@@ -4,6 +4,7 @@ import dev.serval.core.ModelLoadException;
 import dev.serval.core.ModelNotFoundException;
 import dev.serval.core.runtime.ModelBackend;
 import dev.serval.serving.ModelConfig;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ public final class ModelRepository {
   private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,17}");
 
   private final Path root;
+  private final String rootPrefix;
   private final List<ModelBackend> backends;
 
   /**
@@ -38,11 +40,22 @@ public final class ModelRepository {
           "model repository " + root.toAbsolutePath() + " does not exist or is not a directory");
     }
     this.root = root.toAbsolutePath().normalize();
+    String location = this.root.toString();
+    this.rootPrefix = location.endsWith(File.separator) ? location : location + File.separator;
     this.backends = List.copyOf(backends);
   }
 
   public Path root() {
     return root;
+  }
+
+  /**
+   * The message with this repository's location cut from the paths in it (e.g. {@code
+   * text/1/model.onnx}): still precise for the operator, but it does not tell clients where the
+   * server keeps its files. This class's own messages are already so.
+   */
+  public String relativePaths(String message) {
+    return message.replace(rootPrefix, "");
   }
 
   /** Names of the model folders, sorted. */
@@ -55,7 +68,9 @@ public final class ModelRepository {
           .sorted()
           .collect(Collectors.toList());
     } catch (IOException e) {
-      throw new ModelLoadException("cannot list model repository " + root + ": " + e.getMessage());
+      // The exception's text is an absolute path; the cause keeps it for the log.
+      throw new ModelLoadException(
+          "cannot list the model repository (" + e.getClass().getSimpleName() + ")", e);
     }
   }
 
@@ -82,7 +97,7 @@ public final class ModelRepository {
       Path configFile = dir.resolve(CONFIG_FILE);
       config = Files.exists(configFile) ? ModelConfig.read(configFile) : ModelConfig.defaults();
     } catch (ModelLoadException e) {
-      return new ModelFolder(model, null, List.of(), e.getMessage());
+      return new ModelFolder(model, null, List.of(), relativePaths(e.getMessage()));
     }
     List<VersionFolder> versions = new ArrayList<>();
     List<String> ignored = new ArrayList<>();
@@ -97,9 +112,9 @@ public final class ModelRepository {
     if (versions.isEmpty()) {
       String problem =
           "no version folder (named by a positive integer, e.g. "
-              + dir.resolve("1")
-              + ") in "
-              + dir
+              + relative(dir.resolve("1"))
+              + ") in model folder "
+              + model
               + (ignored.isEmpty() ? "" : "; ignored folders " + ignored);
       return new ModelFolder(model, config, List.of(), problem);
     }
@@ -111,8 +126,7 @@ public final class ModelRepository {
     Path dir = root.resolve(model).normalize();
     boolean plainName = !model.isEmpty() && !model.startsWith(".") && root.equals(dir.getParent());
     if (!plainName || !Files.isDirectory(dir)) {
-      throw new ModelNotFoundException(
-          "model '" + model + "' is not in the model repository " + root);
+      throw new ModelNotFoundException("model '" + model + "' is not in the model repository");
     }
     return dir;
   }
@@ -127,18 +141,23 @@ public final class ModelRepository {
     List<String> expected = backends.stream().map(ModelBackend::artifactFileName).toList();
     String problem =
         "no model artifact in "
-            + dir
+            + relative(dir)
             + "; expected "
             + (expected.size() == 1 ? expected.get(0) : "one of " + expected);
     return new VersionFolder(version, null, null, problem);
   }
 
-  private static List<Path> children(Path dir) {
+  private List<Path> children(Path dir) {
     try (Stream<Path> children = Files.list(dir)) {
       return children.filter(Files::isDirectory).sorted().toList();
     } catch (IOException e) {
-      throw new ModelLoadException("cannot list " + dir + ": " + e.getMessage());
+      throw new ModelLoadException(
+          "cannot list " + relative(dir) + " (" + e.getClass().getSimpleName() + ")", e);
     }
+  }
+
+  private String relative(Path inside) {
+    return root.relativize(inside).toString();
   }
 
   /**

@@ -25,20 +25,26 @@ import org.slf4j.LoggerFactory;
  * unloads of the model are serialized by a lifecycle lock.
  *
  * <p>A reload loads and warms the new versions first, then swaps routing, then drains the old ones,
- * so no request is dropped. A reload that loads nothing leaves the old versions serving.
+ * so no request is dropped. A version whose reload fails, and every version when a reload loads
+ * nothing, keeps serving as loaded before.
  */
 public final class ModelSlot {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSlot.class);
   private static final Pattern NUMBER = Pattern.compile("[0-9]{1,18}");
 
   private final String name;
+  private final ModelRepository repository;
   private final Object lifecycle = new Object();
   private volatile NavigableMap<Long, ServedVersion> routing = Collections.emptyNavigableMap();
   private volatile Map<Long, RepositoryEntry> entries = Map.of();
   private volatile String problem;
 
-  public ModelSlot(String name) {
+  /**
+   * @param repository where the model's folder is; messages name paths relative to it
+   */
+  public ModelSlot(String name, ModelRepository repository) {
     this.name = name;
+    this.repository = repository;
   }
 
   /**
@@ -98,57 +104,37 @@ public final class ModelSlot {
 
   /**
    * Loads the versions the folder's version policy selects, then routes to them and drains the
-   * versions routed before.
+   * versions routed before. A serving version whose reload fails keeps serving as loaded before,
+   * and so do all serving versions when the reload loads none; their index entries say why.
    *
-   * @throws ModelLoadException when no version could be loaded; versions already serving then keep
-   *     serving
+   * @throws ModelLoadException when no version could be loaded
    */
   public void load(ModelFolder folder, ServingContext context) {
     synchronized (lifecycle) {
-      boolean serving = !routing.isEmpty();
       if (folder.problem() != null) {
-        LOG.warn("model '{}' cannot be loaded: {}", name, folder.problem());
-        if (!serving) {
-          problem = folder.problem();
-          entries = Map.of();
-        }
-        throw new ModelLoadException(folder.problem());
+        throw unloadable(folder.problem());
       }
-      Map<Long, RepositoryEntry> before = entries;
-      TreeMap<Long, RepositoryEntry> next = initialEntries(folder);
+      List<Long> selected = selectedVersions(folder);
+      TreeMap<Long, RepositoryEntry> next = initialEntries(folder, selected);
       publish(next);
       TreeMap<Long, ServedVersion> loaded = new TreeMap<>();
       List<String> failures = new ArrayList<>();
       for (VersionFolder version : folder.versions()) {
-        if (next.get(version.version()).state() == ModelState.UNAVAILABLE) {
+        if (!selected.contains(version.version())) {
           continue;
         }
-        try {
-          loaded.put(
-              version.version(), ServedVersion.load(name, version, folder.config(), context));
-          LOG.info("loaded model '{}' version {}", name, version.version());
-        } catch (ModelLoadException e) {
-          LOG.warn(
-              "model '{}' version {} failed to load: {}", name, version.version(), e.getMessage());
-          failures.add(e.getMessage());
-          next.put(
-              version.version(), entry(version.version(), ModelState.UNAVAILABLE, e.getMessage()));
+        String failure = version.problem();
+        if (failure == null) {
+          failure = tryLoad(version, folder.config(), context, loaded);
+        }
+        if (failure != null) {
+          failures.add(failure);
+          keepOrFail(version.version(), failure, loaded, next);
           publish(next);
         }
       }
       if (loaded.isEmpty()) {
-        if (serving) {
-          entries = before;
-        } else {
-          problem = null;
-        }
-        throw new ModelLoadException(
-            failures.isEmpty()
-                ? "model '"
-                    + name
-                    + "' has no version selected by its version_policy "
-                    + folder.config().versionPolicy()
-                : String.join("; ", failures));
+        throw nothingLoaded(folder, failures, next);
       }
       problem = null;
       swapTo(loaded, next);
@@ -162,22 +148,105 @@ public final class ModelSlot {
     }
   }
 
-  private TreeMap<Long, RepositoryEntry> initialEntries(ModelFolder folder) {
-    ModelConfig config = folder.config();
-    List<Long> selected =
-        config
-            .versionPolicy()
-            .select(folder.versions().stream().map(VersionFolder::version).toList());
+  /** The model folder itself cannot be loaded (e.g. its config is invalid). */
+  private ModelLoadException unloadable(String folderProblem) {
+    LOG.warn("model '{}' cannot be loaded: {}", name, folderProblem);
+    if (routing.isEmpty()) {
+      problem = folderProblem;
+      entries = Map.of();
+    } else {
+      keepServing(new TreeMap<>(entries), folderProblem);
+    }
+    return new ModelLoadException(folderProblem);
+  }
+
+  /** A reload loaded no version: whatever served before goes on serving. */
+  private ModelLoadException nothingLoaded(
+      ModelFolder folder, List<String> failures, TreeMap<Long, RepositoryEntry> next) {
+    String failure =
+        failures.isEmpty()
+            ? "model '" + name + "' has no version selected by its version_policy "
+                + folder.config().versionPolicy()
+            : String.join("; ", failures);
+    if (routing.isEmpty()) {
+      problem = null;
+    } else {
+      keepServing(next, failure);
+    }
+    return new ModelLoadException(failure);
+  }
+
+  /**
+   * Loads one version into {@code loaded}.
+   *
+   * @return null, or why it failed, with paths relative to the repository
+   */
+  private String tryLoad(
+      VersionFolder version,
+      ModelConfig config,
+      ServingContext context,
+      TreeMap<Long, ServedVersion> loaded) {
+    try {
+      loaded.put(version.version(), ServedVersion.load(name, version, config, context));
+      LOG.info("loaded model '{}' version {}", name, version.version());
+      return null;
+    } catch (ModelLoadException e) {
+      LOG.warn("model '{}' version {} failed to load: {}", name, version.version(), e.getMessage());
+      return repository.relativePaths(e.getMessage());
+    }
+  }
+
+  /**
+   * After {@code version} failed to load: if it is serving, it goes on serving as loaded before
+   * and its entry says so; otherwise it is unavailable for that reason.
+   */
+  private void keepOrFail(
+      long version,
+      String failure,
+      TreeMap<Long, ServedVersion> loaded,
+      TreeMap<Long, RepositoryEntry> next) {
+    ServedVersion serving = routing.get(version);
+    if (serving == null) {
+      next.put(version, entry(version, ModelState.UNAVAILABLE, failure));
+    } else {
+      loaded.put(version, serving);
+      next.put(version, keptEntry(version, failure));
+    }
+  }
+
+  /** Publishes {@code next} with every routed version marked as serving on despite the failure. */
+  private void keepServing(TreeMap<Long, RepositoryEntry> next, String failure) {
+    routing.keySet().forEach(v -> next.put(v, keptEntry(v, failure)));
+    publish(next);
+  }
+
+  private RepositoryEntry keptEntry(long version, String failure) {
+    return entry(
+        version,
+        ModelState.READY,
+        "reload failed: " + failure + "; the version loaded before keeps serving");
+  }
+
+  private static List<Long> selectedVersions(ModelFolder folder) {
+    return folder
+        .config()
+        .versionPolicy()
+        .select(folder.versions().stream().map(VersionFolder::version).toList());
+  }
+
+  private TreeMap<Long, RepositoryEntry> initialEntries(ModelFolder folder, List<Long> selected) {
     TreeMap<Long, RepositoryEntry> next = new TreeMap<>();
     for (VersionFolder version : folder.versions()) {
       long v = version.version();
       RepositoryEntry entry;
       if (!selected.contains(v)) {
         entry = entry(v, ModelState.UNAVAILABLE, "not selected by the version_policy");
+      } else if (routing.containsKey(v)) {
+        entry = entry(v, ModelState.READY, "");
       } else if (version.problem() != null) {
         entry = entry(v, ModelState.UNAVAILABLE, version.problem());
       } else {
-        entry = entry(v, routing.containsKey(v) ? ModelState.READY : ModelState.LOADING, "");
+        entry = entry(v, ModelState.LOADING, "");
       }
       next.put(v, entry);
     }
@@ -185,13 +254,19 @@ public final class ModelSlot {
   }
 
   /**
-   * Routes to {@code loaded}, then drains the versions routed before; versions that are not
-   * replaced become unavailable ("unloaded"). {@code next} holds every other version's entry.
+   * Routes to {@code loaded}, then drains the versions routed before that it does not keep;
+   * versions that are not replaced become unavailable ("unloaded"). {@code next} holds every other
+   * version's entry, and the entries of kept versions.
    */
   private void swapTo(
       NavigableMap<Long, ServedVersion> loaded, TreeMap<Long, RepositoryEntry> next) {
     NavigableMap<Long, ServedVersion> old = routing;
-    loaded.keySet().forEach(v -> next.put(v, entry(v, ModelState.READY, "")));
+    loaded.forEach(
+        (v, served) -> {
+          if (old.get(v) != served) {
+            next.put(v, entry(v, ModelState.READY, ""));
+          }
+        });
     for (Long v : old.keySet()) {
       if (!loaded.containsKey(v)) {
         next.put(v, entry(v, ModelState.UNLOADING, ""));
@@ -200,8 +275,12 @@ public final class ModelSlot {
     routing = Collections.unmodifiableNavigableMap(new TreeMap<>(loaded));
     publish(next);
     for (ServedVersion served : old.values()) {
+      ServedVersion successor = loaded.get(served.version());
+      if (successor == served) {
+        continue;
+      }
       served.drainAndClose();
-      if (!loaded.containsKey(served.version())) {
+      if (successor == null) {
         served.removeMeters();
         next.put(served.version(), entry(served.version(), ModelState.UNAVAILABLE, "unloaded"));
         LOG.info("unloaded model '{}' version {}", name, served.version());

@@ -4,6 +4,7 @@ import dev.serval.core.InvalidInputException;
 import dev.serval.core.Signature;
 import dev.serval.core.Tensor;
 import dev.serval.core.TensorSpec;
+import dev.serval.core.runtime.LoadedModel;
 import dev.serval.serving.InferenceRequest;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Map;
 /**
  * Checks a request against a version's signature before it is queued, so that one bad request can
  * never fail a batch: every input present once, no unknown input, equal datatype, accepted shape,
- * and for batched models one shared batch size between 1 and max_batch_size.
+ * for batched models one shared batch size between 1 and max_batch_size, and values the runtime
+ * can take ({@link LoadedModel#checkInput}).
  */
 final class RequestValidator {
   private final String subject;
@@ -20,12 +22,14 @@ final class RequestValidator {
   private final Map<String, Integer> inputIndex = new HashMap<>();
   private final List<String> outputNames;
   private final int maxBatchSize;
+  private final LoadedModel runtime;
 
   /**
    * @param subject names the model version in messages, e.g. {@code model 'm' version 1}
    * @param maxBatchSize most rows per request for a batched model; 0 when unbatched
+   * @param runtime an instance of the version, which checks the values of the inputs
    */
-  RequestValidator(String subject, Signature signature, int maxBatchSize) {
+  RequestValidator(String subject, Signature signature, int maxBatchSize, LoadedModel runtime) {
     this.subject = subject;
     this.inputs = signature.inputs();
     for (int i = 0; i < inputs.size(); i++) {
@@ -33,6 +37,7 @@ final class RequestValidator {
     }
     this.outputNames = signature.outputs().stream().map(TensorSpec::name).toList();
     this.maxBatchSize = maxBatchSize;
+    this.runtime = runtime;
   }
 
   /**
@@ -72,7 +77,20 @@ final class RequestValidator {
             subject + " has no output named '" + output + "'; its outputs are " + outputNames);
       }
     }
+    // Last, as it reads every value.
+    for (Tensor tensor : ordered) {
+      try {
+        runtime.checkInput(tensor);
+      } catch (InvalidInputException e) {
+        throw naming(e);
+      }
+    }
     return ordered;
+  }
+
+  /** The runtime's complaint about inputs, prefixed with the model version it concerns. */
+  InvalidInputException naming(InvalidInputException runtimeError) {
+    return new InvalidInputException(subject + ": " + runtimeError.getMessage(), runtimeError);
   }
 
   private void checkTensor(Tensor tensor, TensorSpec spec) {

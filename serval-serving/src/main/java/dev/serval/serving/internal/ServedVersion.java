@@ -19,6 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +67,9 @@ public final class ServedVersion {
     this.instances = List.copyOf(instances);
     this.context = context;
     BatchPolicy policy = policy(config, signature, batched);
-    this.validator = new RequestValidator(subject, signature, batched ? config.maxBatchSize() : 0);
+    this.validator =
+        new RequestValidator(
+            subject, signature, batched ? config.maxBatchSize() : 0, instances.get(0));
     this.queue = new BatchQueue(policy, context.nanoTime());
     this.stats = new VersionStats(policy.maxRows());
     this.meters = context.metrics().forVersion(model, versionName);
@@ -133,7 +138,10 @@ public final class ServedVersion {
       throw e;
     }
     return switch (queue.offer(pending)) {
-      case ACCEPTED -> pending.future();
+      case ACCEPTED -> {
+        scheduleTimeout(pending);
+        yield pending.future();
+      }
       case CLOSED -> null;
       case FULL -> throw rejected(receivedNanos);
     };
@@ -248,6 +256,32 @@ public final class ServedVersion {
     }
   }
 
+  /**
+   * Times the request out at its deadline unless a worker takes it first, so that the client hears
+   * of it then rather than when a worker next looks at the queue. The timer is cancelled when the
+   * request completes first.
+   */
+  private void scheduleTimeout(PendingRequest request) {
+    if (request.timeoutNanos() == 0) {
+      return;
+    }
+    long delay =
+        request.receivedNanos() + request.timeoutNanos() - context.nanoTime().getAsLong();
+    ScheduledFuture<?> timer;
+    try {
+      timer = context.scheduler().schedule(() -> expire(request), delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return; // the scheduler is shut down: the batcher still drops the request once expired
+    }
+    request.future().whenComplete((result, error) -> timer.cancel(false));
+  }
+
+  private void expire(PendingRequest request) {
+    if (queue.remove(request)) {
+      failDropped(List.of(request), context.nanoTime().getAsLong());
+    }
+  }
+
   /** Completes timed-out requests without computing them; cancelled ones need no answer. */
   private void failDropped(List<PendingRequest> dropped, long now) {
     if (dropped.isEmpty()) {
@@ -322,11 +356,16 @@ public final class ServedVersion {
         Duration.ofNanos(estimate));
   }
 
+  /**
+   * The error the batch's requests get, naming this version: the runtime's own messages do not
+   * name the model. Invalid inputs stay the client's fault; anything else is the server's.
+   */
   private ServalException asServalException(Throwable failure) {
-    if (failure instanceof ServalException serval) {
-      return serval;
+    if (failure instanceof InvalidInputException invalid) {
+      return validator.naming(invalid);
     }
-    return new ModelLoadException(subject + " failed to run: " + failure, failure);
+    String reason = failure instanceof ServalException ? failure.getMessage() : failure.toString();
+    return new ModelLoadException(subject + " failed to run: " + reason, failure);
   }
 
   private static BatchPolicy policy(ModelConfig config, Signature signature, boolean batched) {

@@ -72,8 +72,7 @@ class ModelRepositoryTest {
     ModelFolder folder = repository().scan("m");
 
     assertThat(folder.versions().get(0).problem())
-        .isEqualTo(
-            "no model artifact in " + root.resolve("m").resolve("1") + "; expected model.fake");
+        .isEqualTo("no model artifact in " + Path.of("m", "1") + "; expected model.fake");
   }
 
   @Test
@@ -83,7 +82,21 @@ class ModelRepositoryTest {
 
     ModelFolder folder = repository().scan("m");
 
-    assertThat(folder.problem()).contains("config.json").contains("unknown key 'bogus'");
+    assertThat(folder.problem())
+        .startsWith(Path.of("m", "config.json") + ": ")
+        .contains("unknown key 'bogus'");
+  }
+
+  @Test
+  void namesPathsRelativeToTheRepositoryInMessagesForClients() {
+    ModelRepository repository = repository();
+    String artifact = root.resolve("m").resolve("1").resolve("model.onnx").toString();
+
+    assertThat(repository.relativePaths("cannot load ONNX model " + artifact + ": truncated"))
+        .isEqualTo("cannot load ONNX model " + Path.of("m", "1", "model.onnx") + ": truncated");
+    assertThatThrownBy(() -> repository.scan("absent"))
+        .isInstanceOf(ModelNotFoundException.class)
+        .hasMessage("model 'absent' is not in the model repository");
   }
 
   @Test

@@ -21,19 +21,19 @@ public final class OrtErrors {
   }
 
   /**
-   * An error from running {@code model}. Invalid arguments (such as a shape the graph does not
-   * take) and operator failures (such as dimensions that cannot be broadcast, or an index out of
-   * range) are blamed on the inputs: the model has loaded and the inputs matched its signature,
-   * so what fails now depends on the data. Anything else is a failure of the runtime.
+   * An error from running a model, worded without the model's identity, which the caller adds
+   * (a model's file path must not reach clients). Invalid arguments (such as a shape the graph
+   * does not take) and operator failures (such as dimensions that cannot be broadcast, or an index
+   * out of range) are blamed on the inputs: the model has loaded and the inputs matched its
+   * signature, so what fails now depends on the data. Anything else is a failure of the runtime.
    */
-  public static ServalException fromRun(String model, OrtException e) {
+  public static ServalException fromRun(OrtException e) {
     switch (e.getCode()) {
       case ORT_INVALID_ARGUMENT:
       case ORT_FAIL:
-        return new InvalidInputException(
-            "model " + model + " cannot compute these inputs: " + message(e), e);
+        return new InvalidInputException("cannot compute these inputs: " + message(e), e);
       default:
-        return new ModelLoadException("model " + model + " failed to run: " + message(e), e);
+        return new ModelLoadException("ONNX Runtime failed: " + message(e), e);
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.serval.server.api.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -60,16 +59,10 @@ final class InferRequestDecoder {
     try (JsonParser parser = json.createParser(body, 0, jsonLength)) {
       return new RequestReader(parser, body, jsonLength, headerLength >= 0).read(model, version);
     } catch (JsonProcessingException e) {
-      throw malformed(e);
+      throw Json.malformed(e);
     } catch (IOException e) {
       throw new InvalidInputException("unreadable JSON: " + e.getMessage(), e);
     }
-  }
-
-  private static InvalidInputException malformed(JsonProcessingException e) {
-    JsonLocation at = e.getLocation();
-    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    return new InvalidInputException("malformed JSON" + where + ": " + e.getOriginalMessage(), e);
   }
 
   /** The state of decoding one request. */

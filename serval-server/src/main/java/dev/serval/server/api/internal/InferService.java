@@ -79,9 +79,12 @@ final class InferService implements HttpService {
 
   private CompletableFuture<HttpResponse> submit(
       ServiceRequestContext ctx, DecodedInferRequest decoded) {
-    return models
-        .infer(decoded.request())
-        .thenApplyAsync(result -> respond(ctx, result, decoded.encoding()), ctx.eventLoop());
+    CompletableFuture<InferenceResult> inference = models.infer(decoded.request());
+    // A client that went away (or a request timeout) cancels the inference, so that the batcher
+    // skips it if it still waits. Armeria makes this future for every request anyway.
+    ctx.whenRequestCancelling().thenRun(() -> inference.cancel(false));
+    return inference.thenApplyAsync(
+        result -> respond(ctx, result, decoded.encoding()), ctx.eventLoop());
   }
 
   private HttpResponse respond(

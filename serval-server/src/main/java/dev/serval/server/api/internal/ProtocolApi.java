@@ -155,7 +155,7 @@ public final class ProtocolApi {
         throw new InvalidInputException("unexpected content after the index request's object");
       }
     } catch (JsonProcessingException e) {
-      throw new InvalidInputException("malformed JSON: " + e.getOriginalMessage(), e);
+      throw Json.malformed(e);
     } catch (IOException e) {
       throw new InvalidInputException("unreadable JSON: " + e.getMessage(), e);
     }

@@ -113,7 +113,7 @@ class InferRequestDecoderFuzzTest {
     try {
       decoder.decode("m", "1", body, headerLength);
     } catch (InvalidInputException expected) {
-      assertThat(expected.getMessage()).isNotBlank();
+      assertThat(expected.getMessage()).isNotBlank().doesNotContain("Source:", "StreamRead");
     } catch (Throwable unexpected) {
       fail("case " + caseNumber + " (header length " + headerLength + ") threw " + unexpected
           + " for body: " + printable(body), unexpected);

@@ -14,9 +14,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class InferRequestDecoderTest {
   private final InferRequestDecoder decoder = new InferRequestDecoder(Json.FACTORY);
@@ -200,6 +203,32 @@ class InferRequestDecoderTest {
       })
   void rejectsMalformedRequests(String request, String message) {
     assertInvalid(request, message);
+  }
+
+  static Stream<Arguments> malformedJson() {
+    return Stream.of(
+        Arguments.of(
+            "{\"id\": }",
+            "malformed JSON at line 1, column 8: unexpected character '}': expected a value"),
+        Arguments.of(
+            "{\"inputs\": [",
+            "malformed JSON at line 1, column 13: unexpected end-of-input: expected close marker"
+                + " for Array (start marker at line 1, column 12)"),
+        Arguments.of(
+            "{\n  \"id\": \"a\\q\"}",
+            "malformed JSON at line 2, column 12: unrecognized character escape 'q'"),
+        Arguments.of(
+            "{'inputs': []}",
+            "malformed JSON at line 1, column 2: unexpected character ''': was expecting"
+                + " double-quote to start field name"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("malformedJson")
+  void reportsMalformedJsonWithLineAndColumnButNoParserInternals(String request, String message) {
+    assertThatThrownBy(() -> decode(request))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage(message);
   }
 
   @Test
