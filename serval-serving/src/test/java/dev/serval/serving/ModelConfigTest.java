@@ -42,11 +42,13 @@ class ModelConfigTest {
   }
 
   @Test
-  void defaultsShareTheCoresAmongInstances() {
-    ModelConfig config = ModelConfig.read(write("{\"instance_count\": 2}"));
+  void defaultsShareHalfTheCoresAmongInstances() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    ModelConfig one = ModelConfig.read(write("{}"));
+    ModelConfig two = ModelConfig.read(write("{\"instance_count\": 2}"));
 
-    assertThat(config.runtimeOptions().intraOpThreads())
-        .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    assertThat(one.runtimeOptions().intraOpThreads()).isEqualTo(Math.max(1, cores / 2));
+    assertThat(two.runtimeOptions().intraOpThreads()).isEqualTo(Math.max(1, cores / 4));
   }
 
   @Test
