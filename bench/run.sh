@@ -3,7 +3,7 @@
 #   1. raw in-process ONNX Runtime at batch 1, 8, 64;
 #   2. a Serval server (started here with ./serval serve on the benchmark MLP, or SERVAL_URL)
 #      under closed-loop load: 1-row JSON and binary requests at 16 and 32 clients, 64-row JSON and
-#      binary requests at 2 and 4 clients;
+#      binary requests at 4 and 8 clients;
 #   3. the FastAPI + PyTorch peer (bench/peers/fastapi_torch) under the same 1-row JSON load;
 #   4. wrk on the 1-row JSON case of both, as a cross-check of the Java load generator.
 #

@@ -21,9 +21,11 @@ import java.util.TreeMap;
  *
  * @param load load phases; the server under test is the target named {@link #SERVER}, any other
  *     target is a peer it is compared with
+ * @param serverLayout the server's runtime threads; many-row results are compared with the raw
+ *     runtime in this layout, or with the fastest layout when it was not measured
  */
 public record BenchmarkReport(Environment environment, List<RuntimeResult> runtime,
-    List<LoadResult> load) {
+    List<LoadResult> load, ThreadLayout serverLayout) {
 
   /** The target name of the Serval server in load results. */
   public static final String SERVER = "serval";
@@ -88,7 +90,7 @@ public record BenchmarkReport(Environment environment, List<RuntimeResult> runti
           double fraction = r.rowsPerSecond() / raw.rowsPerSecond();
           checks.add(new TargetCheck(
               r.rowsPerRequest() + "-row " + encoding + ", " + r.concurrency()
-                  + " clients vs raw runtime",
+                  + " clients vs raw runtime " + raw.instances() + "x" + raw.intraOpThreads(),
               format("%.0f%% (%,.0f vs %,.0f rows/s)", fraction * 100, r.rowsPerSecond(),
                   raw.rowsPerSecond()),
               encoding == Encoding.BINARY
@@ -119,8 +121,14 @@ public record BenchmarkReport(Environment environment, List<RuntimeResult> runti
         .toList();
   }
 
+  /** The raw runtime at {@code batch} in the server's layout, else in the fastest layout. */
   private Optional<RuntimeResult> rawAtBatch(int batch) {
-    return runtime.stream()
+    Optional<RuntimeResult> sameThreads = runtime.stream()
+        .filter(r -> r.batchSize() == batch)
+        .filter(r -> serverLayout != null && r.instances() == serverLayout.instances()
+            && r.intraOpThreads() == serverLayout.intraOpThreads())
+        .findFirst();
+    return sameThreads.isPresent() ? sameThreads : runtime.stream()
         .filter(r -> r.batchSize() == batch)
         .max(Comparator.comparingDouble(RuntimeResult::rowsPerSecond));
   }

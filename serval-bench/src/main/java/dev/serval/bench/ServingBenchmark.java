@@ -86,6 +86,7 @@ public final class ServingBenchmark {
     }
     List<LoadResult> load = new ArrayList<>();
     if (config.server != null) {
+      warmUpServer(progress);
       for (Encoding encoding : Encoding.values()) {
         for (int clients : config.singleRowClients) {
           load.add(loadPhase(config.server, BenchmarkReport.SERVER, encoding, 1, clients,
@@ -105,7 +106,33 @@ public final class ServingBenchmark {
       }
     }
     progress.report("done");
-    return new BenchmarkReport(environment, runtime, load);
+    return new BenchmarkReport(environment, runtime, load, config.serverLayout);
+  }
+
+  /**
+   * Runs every request shape the server phases use, untimed, so that the server's JIT has
+   * compiled its decoding, batching and encoding paths before the first measured phase (a few
+   * seconds per phase is not enough for a freshly started JVM).
+   */
+  private void warmUpServer(Progress progress) {
+    if (config.serverWarmup.isZero()) {
+      return;
+    }
+    Duration each = config.serverWarmup.dividedBy(4);
+    for (Encoding encoding : Encoding.values()) {
+      for (int rows : new int[] {1, config.multiRowRows}) {
+        LoadGenerator.builder(config.server, config.modelName)
+            .target(BenchmarkReport.SERVER)
+            .encoding(encoding)
+            .rowsPerRequest(rows)
+            .concurrency(config.singleRowClients[0])
+            .warmup(each)
+            .duration(Duration.ofMillis(100))
+            .progress(progress::report)
+            .build()
+            .run();
+      }
+    }
   }
 
   private LoadResult loadPhase(URI url, String target, Encoding encoding, int rows, int clients,
@@ -136,7 +163,7 @@ public final class ServingBenchmark {
   /**
    * Settings with short defaults (a full run takes about three minutes): load phases 3 s warmup +
    * 10 s measured, runtime phases 1 s + 5 s at batch 1, 8 and 64 in layouts 1x1, 1xN and Nx1 for
-   * N cores, 1-row load at 16 and 32 clients, 64-row load at 2 and 4 clients.
+   * N cores, 1-row load at 16 and 32 clients, 64-row load at 4 and 8 clients.
    */
   public static final class Builder {
     private Path model;
@@ -145,14 +172,17 @@ public final class ServingBenchmark {
     private String peerName = "fastapi-torch";
     private String modelName = "mlp";
     private Duration warmup = Duration.ofSeconds(3);
+    private Duration serverWarmup = Duration.ofSeconds(20);
+    private ThreadLayout serverLayout = defaultServerLayout(
+        Runtime.getRuntime().availableProcessors());
     private Duration duration = Duration.ofSeconds(10);
     private Duration runtimeWarmup = Duration.ofSeconds(1);
     private Duration runtimeDuration = Duration.ofSeconds(5);
     private int[] runtimeBatchSizes = {1, 8, 64};
     private List<ThreadLayout> runtimeLayouts = defaultLayouts(
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(), serverLayout);
     private int[] singleRowClients = {16, 32};
-    private int[] multiRowClients = {2, 4};
+    private int[] multiRowClients = {4, 8};
     private int multiRowRows = 64;
     private Clock clock = Clock.systemUTC();
     private Consumer<String> progress = System.err::println;
@@ -195,6 +225,22 @@ public final class ServingBenchmark {
     public Builder loadDurations(Duration warmup, Duration measured) {
       this.warmup = Checks.nonNegative("warmup", warmup);
       this.duration = Checks.positive("measured", measured);
+      return this;
+    }
+
+    /** Untimed load before the first server phase, spread over every request shape. */
+    public Builder serverWarmup(Duration warmup) {
+      this.serverWarmup = Checks.nonNegative("server warmup", warmup);
+      return this;
+    }
+
+    /**
+     * The server's runtime threads (instances x intra-op threads): many-row results are compared
+     * with the raw runtime in this layout, "the same number of threads". The default is Serval's
+     * default config: one instance using half the cores.
+     */
+    public Builder serverLayout(ThreadLayout layout) {
+      this.serverLayout = Objects.requireNonNull(layout, "serverLayout");
       return this;
     }
 
@@ -256,6 +302,8 @@ public final class ServingBenchmark {
       copy.peerName = peerName;
       copy.modelName = modelName;
       copy.warmup = warmup;
+      copy.serverWarmup = serverWarmup;
+      copy.serverLayout = serverLayout;
       copy.duration = duration;
       copy.runtimeWarmup = runtimeWarmup;
       copy.runtimeDuration = runtimeDuration;
@@ -269,10 +317,15 @@ public final class ServingBenchmark {
       return copy;
     }
 
-    static List<ThreadLayout> defaultLayouts(int cores) {
+    static List<ThreadLayout> defaultLayouts(int cores, ThreadLayout serverLayout) {
       Set<ThreadLayout> layouts = new LinkedHashSet<>(List.of(
-          new ThreadLayout(1, 1), new ThreadLayout(1, cores), new ThreadLayout(cores, 1)));
+          new ThreadLayout(1, 1), new ThreadLayout(1, cores), new ThreadLayout(cores, 1),
+          serverLayout));
       return List.copyOf(layouts);
+    }
+
+    static ThreadLayout defaultServerLayout(int cores) {
+      return new ThreadLayout(1, Math.max(1, cores / 2));
     }
   }
 }

@@ -19,7 +19,11 @@ class BenchmarkReportTest {
   }
 
   private static RuntimeResult raw(int batch, double rowsPerSecond) {
-    return new RuntimeResult(batch, 1, 2, 10, 1000, rowsPerSecond / batch, rowsPerSecond,
+    return raw(batch, 2, rowsPerSecond);
+  }
+
+  private static RuntimeResult raw(int batch, int instances, double rowsPerSecond) {
+    return new RuntimeResult(batch, instances, 1, 10, 1000, rowsPerSecond / batch, rowsPerSecond,
         latency(1));
   }
 
@@ -30,13 +34,14 @@ class BenchmarkReportTest {
   }
 
   private final BenchmarkReport report = new BenchmarkReport(ENVIRONMENT,
-      List.of(raw(1, 90_000), raw(64, 1_000_000), raw(64, 2_000_000)),
+      List.of(raw(1, 90_000), raw(64, 1, 1_000_000), raw(64, 2, 2_000_000)),
       List.of(
           load("serval", Encoding.JSON, 1, 16, 25_000, 3, Map.of()),
           load("serval", Encoding.BINARY, 1, 32, 30_000, 7, Map.of()),
           load("serval", Encoding.BINARY, 64, 2, 26_000, 2, Map.of()),
           load("serval", Encoding.JSON, 64, 2, 10_000, 4, Map.of("429", 3L)),
-          load("fastapi-torch", Encoding.JSON, 1, 16, 2_000, 20, Map.of())));
+          load("fastapi-torch", Encoding.JSON, 1, 16, 2_000, 20, Map.of())),
+      new ThreadLayout(2, 1));
 
   @Test
   void checksSingleRowThroughputAndTailLatency() {
@@ -59,14 +64,35 @@ class BenchmarkReportTest {
   }
 
   @Test
-  void comparesManyRowBinaryWithTheBestRawRuntimeAtThatBatchAndShowsJsonForReference() {
+  void comparesManyRowBinaryWithTheRawRuntimeInTheServersLayoutAndShowsJsonForReference() {
     assertThat(report.targets()).filteredOn(c -> c.name().startsWith("64-row"))
         .extracting(TargetCheck::name, TargetCheck::measured, TargetCheck::met)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("64-row JSON, 2 clients vs raw runtime",
+            org.assertj.core.groups.Tuple.tuple("64-row JSON, 2 clients vs raw runtime 2x1",
                 "32% (640,000 vs 2,000,000 rows/s)", null),
-            org.assertj.core.groups.Tuple.tuple("64-row BINARY, 2 clients vs raw runtime",
+            org.assertj.core.groups.Tuple.tuple("64-row BINARY, 2 clients vs raw runtime 2x1",
                 "83% (1,664,000 vs 2,000,000 rows/s)", true));
+  }
+
+  @Test
+  void comparesWithTheRawRuntimeOfTheSameThreadsEvenWhenAnotherLayoutIsFaster() {
+    BenchmarkReport oneThread = new BenchmarkReport(ENVIRONMENT, report.runtime(), report.load(),
+        new ThreadLayout(1, 1));
+    assertThat(oneThread.targets()).filteredOn(c -> c.name().startsWith("64-row BINARY"))
+        .singleElement()
+        .satisfies(c -> {
+          assertThat(c.name()).endsWith("vs raw runtime 1x1");
+          assertThat(c.measured()).isEqualTo("166% (1,664,000 vs 1,000,000 rows/s)");
+        });
+  }
+
+  @Test
+  void fallsBackToTheFastestLayoutWhenTheServersWasNotMeasured() {
+    BenchmarkReport unmeasured = new BenchmarkReport(ENVIRONMENT, report.runtime(),
+        report.load(), new ThreadLayout(4, 1));
+    assertThat(unmeasured.targets()).filteredOn(c -> c.name().startsWith("64-row BINARY"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.name()).endsWith("vs raw runtime 2x1"));
   }
 
   @Test
@@ -74,7 +100,7 @@ class BenchmarkReportTest {
     LoadResult failing = new LoadResult("serval", Encoding.BINARY, 64, 4, 10, 300_000, 30_000,
         1_920_000, latency(1), Map.of("503", 1L), "HTTP 503");
     BenchmarkReport withErrors =
-        new BenchmarkReport(ENVIRONMENT, List.of(raw(64, 2_000_000)), List.of(failing));
+        new BenchmarkReport(ENVIRONMENT, List.of(raw(64, 2_000_000)), List.of(failing), null);
 
     assertThat(withErrors.targets()).singleElement()
         .satisfies(c -> assertThat(c.met()).isFalse());
@@ -99,7 +125,7 @@ class BenchmarkReportTest {
     String markdown = report.toMarkdown();
 
     assertThat(markdown).contains(
-        "| 64 | 1 x 2 | 31,250 | 2,000,000 | 0.500 | 1.000 |",
+        "| 64 | 2 x 1 | 31,250 | 2,000,000 | 0.500 | 1.000 |",
         "| serval | JSON | 64 | 2 | 10,000 | 640,000 | 0.500 | 1.000 | 4.000 | 4.000 | {429=3} |",
         "| 1-row BINARY, 32 clients | 30,000 req/s, p99 7.00 ms | >= 20,000 req/s, p99 < 5 ms "
             + "| **no** |");

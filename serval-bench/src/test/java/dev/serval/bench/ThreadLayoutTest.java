@@ -20,9 +20,16 @@ class ThreadLayoutTest {
   }
 
   @Test
-  void defaultLayoutsCoverOneThreadAllThreadsAndOneInstancePerCore() {
-    assertThat(ServingBenchmark.Builder.defaultLayouts(2)).containsExactly(
-        new ThreadLayout(1, 1), new ThreadLayout(1, 2), new ThreadLayout(2, 1));
-    assertThat(ServingBenchmark.Builder.defaultLayouts(1)).containsExactly(new ThreadLayout(1, 1));
+  void defaultLayoutsCoverOneThreadAllThreadsOneInstancePerCoreAndTheServerLayout() {
+    ThreadLayout server = ServingBenchmark.Builder.defaultServerLayout(8);
+    assertThat(server).isEqualTo(new ThreadLayout(1, 4));
+    assertThat(ServingBenchmark.Builder.defaultLayouts(8, server)).containsExactly(
+        new ThreadLayout(1, 1), new ThreadLayout(1, 8), new ThreadLayout(8, 1), server);
+    assertThat(ServingBenchmark.Builder.defaultLayouts(2,
+            ServingBenchmark.Builder.defaultServerLayout(2)))
+        .containsExactly(new ThreadLayout(1, 1), new ThreadLayout(1, 2), new ThreadLayout(2, 1));
+    assertThat(ServingBenchmark.Builder.defaultLayouts(1,
+            ServingBenchmark.Builder.defaultServerLayout(1)))
+        .containsExactly(new ThreadLayout(1, 1));
   }
 }

@@ -32,6 +32,11 @@ public final class BenchCommand {
         --model-name NAME       model name on the server and peer (default mlp)
         --warmup SECONDS        warmup of each load phase (default 3)
         --duration SECONDS      measured window of each load phase (default 10)
+        --server-warmup SECONDS untimed load on the server before its first phase, so its JIT
+                                has compiled the hot paths (default 20)
+        --server-layout IxT     the server's runtime threads, instances x intra-op threads;
+                                many-row results are compared with the raw runtime in this
+                                layout (default 1x(cores/2), Serval's default config)
         --runtime-warmup SECONDS    warmup of each runtime phase (default 1)
         --runtime-duration SECONDS  measured window of each runtime phase (default 5)
         --batch-sizes LIST      runtime batch sizes (default 1,8,64)
@@ -39,7 +44,7 @@ public final class BenchCommand {
                                 (default: 1x1, 1xN, Nx1 for N cores), or none
         --clients LIST          clients of the 1-row load phases (default 16,32)
         --rows N                rows per request of the many-row phases (default 64)
-        --multi-row-clients LIST  clients of the many-row phases (default 2,4)
+        --multi-row-clients LIST  clients of the many-row phases (default 4,8)
         --out FILE              JSON report file; the Markdown table goes beside it as .md
                                 (default serval-bench-report.json)
         --write-model FILE      only write the benchmark MLP to FILE (e.g. DIR/mlp/1/model.onnx)
@@ -49,7 +54,7 @@ public final class BenchCommand {
   private static final Set<String> FLAGS = Set.of("--help");
   private static final Set<String> VALUE_OPTIONS = Set.of("--server", "--peer", "--peer-name",
       "--model", "--model-name", "--warmup", "--duration", "--runtime-warmup",
-      "--runtime-duration", "--batch-sizes", "--layouts", "--clients", "--rows",
+      "--runtime-duration", "--server-warmup", "--server-layout", "--batch-sizes", "--layouts", "--clients", "--rows",
       "--multi-row-clients", "--out", "--write-model");
 
   private BenchCommand() {}
@@ -133,6 +138,12 @@ public final class BenchCommand {
     }
     b.loadDurations(seconds(o, "--warmup", 3), seconds(o, "--duration", 10));
     b.runtimeDurations(seconds(o, "--runtime-warmup", 1), seconds(o, "--runtime-duration", 5));
+    if (o.containsKey("--server-warmup")) {
+      b.serverWarmup(seconds(o, "--server-warmup", 20));
+    }
+    if (o.containsKey("--server-layout")) {
+      b.serverLayout(ThreadLayout.parse(o.get("--server-layout")));
+    }
     if (o.containsKey("--batch-sizes")) {
       b.runtimeBatchSizes(ints(o, "--batch-sizes"));
     }
@@ -144,7 +155,7 @@ public final class BenchCommand {
     }
     if (o.containsKey("--rows") || o.containsKey("--multi-row-clients")) {
       b.multiRow(o.containsKey("--rows") ? ints(o, "--rows")[0] : 64,
-          o.containsKey("--multi-row-clients") ? ints(o, "--multi-row-clients") : new int[] {2, 4});
+          o.containsKey("--multi-row-clients") ? ints(o, "--multi-row-clients") : new int[] {4, 8});
     }
     return b.build();
   }
