@@ -4,6 +4,8 @@ package dev.serval.core;
 public enum ErrorKind {
   INVALID_ARGUMENT,
   NOT_FOUND,
+  /** The request conflicts with the current state, e.g. deleting a version an alias uses. */
+  CONFLICT,
   UNAVAILABLE,
   RESOURCE_EXHAUSTED,
   DEADLINE_EXCEEDED,

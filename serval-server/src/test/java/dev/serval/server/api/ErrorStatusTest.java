@@ -18,6 +18,7 @@ class ErrorStatusTest {
   void usesTheProtocolsStatusCodes() {
     assertThat(ErrorStatus.of(ErrorKind.INVALID_ARGUMENT).httpStatus()).isEqualTo(400);
     assertThat(ErrorStatus.of(ErrorKind.NOT_FOUND).httpStatus()).isEqualTo(404);
+    assertThat(ErrorStatus.of(ErrorKind.CONFLICT).httpStatus()).isEqualTo(409);
     assertThat(ErrorStatus.of(ErrorKind.UNAVAILABLE).httpStatus()).isEqualTo(503);
     assertThat(ErrorStatus.of(ErrorKind.RESOURCE_EXHAUSTED).httpStatus()).isEqualTo(429);
     assertThat(ErrorStatus.of(ErrorKind.DEADLINE_EXCEEDED).httpStatus()).isEqualTo(504);

@@ -20,7 +20,7 @@ enum Outcome {
       return ERROR;
     }
     return switch (((ServalException) failure).kind()) {
-      case INVALID_ARGUMENT, PAYLOAD_TOO_LARGE -> INVALID;
+      case INVALID_ARGUMENT, PAYLOAD_TOO_LARGE, CONFLICT -> INVALID;
       case DEADLINE_EXCEEDED -> TIMEOUT;
       case RESOURCE_EXHAUSTED, UNAVAILABLE -> REJECTED;
       case NOT_FOUND, INTERNAL -> ERROR;

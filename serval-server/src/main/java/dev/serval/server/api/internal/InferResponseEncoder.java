@@ -1,5 +1,6 @@
 package dev.serval.server.api.internal;
 
+import dev.serval.core.Fp16;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.serval.core.DataType;

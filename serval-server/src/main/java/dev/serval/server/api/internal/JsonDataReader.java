@@ -1,5 +1,6 @@
 package dev.serval.server.api.internal;
 
+import dev.serval.core.Fp16;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.serval.core.DataType;

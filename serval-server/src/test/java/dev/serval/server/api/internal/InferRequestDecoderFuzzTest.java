@@ -1,5 +1,6 @@
 package dev.serval.server.api.internal;
 
+import dev.serval.core.Fp16;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

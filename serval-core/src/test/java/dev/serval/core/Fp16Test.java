@@ -1,4 +1,4 @@
-package dev.serval.server.api.internal;
+package dev.serval.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,11 @@
-package dev.serval.server.api.internal;
+package dev.serval.core;
 
 /**
  * IEEE 754 half-precision conversions (Java 17 has no {@code Float.floatToFloat16}). Values are
  * carried as the raw 16 bits in a {@code short}.
  */
-final class Fp16 {
-  static final short POSITIVE_INFINITY = 0x7c00;
+public final class Fp16 {
+  public static final short POSITIVE_INFINITY = 0x7c00;
   private static final int MAGNITUDE_MASK = 0x7fff;
 
   private Fp16() {}
@@ -15,7 +15,7 @@ final class Fp16 {
    * infinities. Converting from double rather than float avoids rounding twice for every input
    * that a JSON number can name, except ties finer than a double can hold.
    */
-  static short fromDouble(double value) {
+  public static short fromDouble(double value) {
     long bits = Double.doubleToRawLongBits(value);
     int sign = (int) (bits >>> 48) & 0x8000;
     int exponent = (int) (bits >>> 52) & 0x7ff;
@@ -42,7 +42,17 @@ final class Fp16 {
     return (short) (sign | Math.min(magnitude, POSITIVE_INFINITY));
   }
 
-  static float toFloat(short half) {
+  /** The half nearest to {@code value}, ties to even (a float widens to double exactly). */
+  public static short fromFloat(float value) {
+    return fromDouble(value);
+  }
+
+  /** Whether {@code half} is neither infinite nor NaN. */
+  public static boolean isFinite(short half) {
+    return (half & POSITIVE_INFINITY) != POSITIVE_INFINITY;
+  }
+
+  public static float toFloat(short half) {
     int bits = half & 0xffff;
     int sign = (bits & 0x8000) << 16;
     int exponent = (bits >>> 10) & 0x1f;
@@ -57,7 +67,7 @@ final class Fp16 {
     return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (fraction << 13));
   }
 
-  static boolean isInfinite(short half) {
+  public static boolean isInfinite(short half) {
     return (half & MAGNITUDE_MASK) == POSITIVE_INFINITY;
   }
 

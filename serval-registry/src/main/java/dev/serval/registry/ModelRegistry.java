@@ -1,0 +1,464 @@
+package dev.serval.registry;
+
+import dev.serval.core.InvalidInputException;
+import dev.serval.core.ModelNotFoundException;
+import dev.serval.registry.internal.Names;
+import dev.serval.registry.internal.RegistryTables;
+import dev.serval.registry.internal.RegistryTables.Allocation;
+import dev.serval.registry.store.ArtifactStore;
+import dev.serval.registry.store.Database;
+import dev.serval.registry.store.StagedArtifact;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Models, their versions, aliases and tags, with artifacts in a content-addressed store and
+ * metadata in H2 or PostgreSQL. Thread-safe; several registries (nodes) may share one database and
+ * artifact folder, since all coordination happens through database row locks.
+ */
+public final class ModelRegistry implements AutoCloseable {
+  private final Database db;
+  private final ArtifactStore artifacts;
+  private final Clock clock;
+  private final long maxUploadBytes;
+  private final ProtectedVersions protectedVersions;
+
+  private ModelRegistry(Builder b, Database db, ArtifactStore artifacts) {
+    this.db = db;
+    this.artifacts = artifacts;
+    this.clock = b.clock;
+    this.maxUploadBytes = b.maxUploadBytes;
+    this.protectedVersions = b.protectedVersions;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The content-addressed files, for loading and verifying a version's artifact. */
+  public ArtifactStore artifacts() {
+    return artifacts;
+  }
+
+  /** @throws ConflictException when a model with this name exists */
+  public ModelRecord createModel(String name, String description) {
+    Names.checkName("model name", name);
+    Names.checkText("description", description, Names.MAX_TEXT);
+    return db.transaction(
+        c -> {
+          long id = RegistryTables.insertModel(c, name, description, now());
+          if (id < 0) {
+            throw new ConflictException("model '" + name + "' already exists");
+          }
+          return RegistryTables.model(c, id);
+        });
+  }
+
+  public ModelRecord getModel(String name) {
+    Names.checkName("model name", name);
+    return db.transaction(c -> RegistryTables.model(c, RegistryTables.modelId(c, name, false)));
+  }
+
+  /** Models in name order. */
+  public Page<ModelRecord> listModels(ModelFilter filter, PageRequest page) {
+    Objects.requireNonNull(filter, "filter");
+    Objects.requireNonNull(page, "page");
+    return db.transaction(c -> RegistryTables.listModels(c, filter, page));
+  }
+
+  /**
+   * Stores the content and records a new PENDING version. The upload is streamed to disk before
+   * any database work, so a cut or oversized upload leaves neither a row nor a file.
+   *
+   * @throws ModelNotFoundException when the model does not exist (checked before reading)
+   * @throws dev.serval.core.PayloadTooLargeException when the content exceeds the upload limit
+   */
+  public VersionRecord pushVersion(String model, InputStream content, VersionMetadata metadata) {
+    Names.checkName("model name", model);
+    Objects.requireNonNull(content, "content");
+    Objects.requireNonNull(metadata, "metadata");
+    db.transaction(c -> RegistryTables.modelId(c, model, false));
+    try (StagedArtifact staged = artifacts.stage(content, maxUploadBytes)) {
+      return db.transaction(
+          c -> {
+            Instant now = now();
+            Allocation at = RegistryTables.allocateVersion(c, model);
+            RegistryTables.lockArtifact(c, staged.sha256(), staged.size(), now);
+            RegistryTables.insertVersion(c, at, staged.sha256(), staged.size(), metadata, now);
+            // Published under the artifact's row lock: a concurrent delete of the same content
+            // either finished before (and we recreate the file) or waits for our commit.
+            staged.publish();
+            return RegistryTables.version(c, at.modelId(), model, at.version());
+          });
+    }
+  }
+
+  public VersionRecord getVersion(String model, int version) {
+    Names.checkName("model name", model);
+    return db.transaction(c -> requireVersion(c, RegistryTables.modelId(c, model, false), model, version));
+  }
+
+  /** Versions in ascending number order. */
+  public Page<VersionRecord> listVersions(String model, PageRequest page) {
+    Names.checkName("model name", model);
+    Objects.requireNonNull(page, "page");
+    return db.transaction(
+        c -> RegistryTables.listVersions(c, RegistryTables.modelId(c, model, false), model, page));
+  }
+
+  /**
+   * Moves a version along its lifecycle; see {@link VersionState#canMoveTo}.
+   *
+   * @param reason why; required for FAILED, may be empty otherwise
+   * @throws ConflictException when the move is not legal from the current state
+   */
+  public VersionRecord setState(String model, int version, VersionState state, String reason) {
+    Names.checkName("model name", model);
+    Objects.requireNonNull(state, "state");
+    Names.checkText("reason", reason, Names.MAX_TEXT);
+    if (state == VersionState.FAILED && reason.isBlank()) {
+      throw new InvalidInputException("a FAILED version needs a reason");
+    }
+    return db.transaction(
+        c -> {
+          long id = RegistryTables.modelId(c, model, false);
+          VersionRecord current = requireVersion(c, id, model, version);
+          if (!current.state().canMoveTo(state)
+              || !RegistryTables.moveState(c, id, version, current.state(), state, reason, now())) {
+            throw new ConflictException(
+                describe(model, version) + " is " + current.state() + " and cannot move to "
+                    + state + " (allowed: PENDING -> VALIDATING -> READY or FAILED)");
+          }
+          return requireVersion(c, id, model, version);
+        });
+  }
+
+  /** Records the signature found by validation; only before the version is READY or FAILED. */
+  public VersionRecord setSignature(String model, int version, String signatureJson) {
+    Names.checkName("model name", model);
+    Lineage.checkJsonObject("signature", signatureJson, 1_000_000);
+    return db.transaction(
+        c -> {
+          long id = RegistryTables.modelId(c, model, true);
+          VersionRecord current = requireVersion(c, id, model, version);
+          if (current.state() == VersionState.READY || current.state() == VersionState.FAILED) {
+            throw new ConflictException(
+                describe(model, version) + " is " + current.state() + "; its signature is final");
+          }
+          RegistryTables.setSignature(c, id, version, signatureJson, now());
+          return requireVersion(c, id, model, version);
+        });
+  }
+
+  /**
+   * Points {@code alias} at a READY version, moving it if it exists.
+   *
+   * @throws ConflictException when the version is not READY
+   */
+  public ModelRecord setAlias(String model, String alias, int version) {
+    Names.checkName("model name", model);
+    checkAlias(alias);
+    return db.transaction(
+        c -> {
+          long id = RegistryTables.modelId(c, model, true);
+          VersionRecord target = requireVersion(c, id, model, version);
+          if (target.state() != VersionState.READY) {
+            throw new ConflictException(
+                "alias '" + alias + "' can only point to a READY version; "
+                    + describe(model, version) + " is " + target.state());
+          }
+          RegistryTables.putAlias(c, id, alias, version, now());
+          return RegistryTables.model(c, id);
+        });
+  }
+
+  /** @throws ModelNotFoundException when the model has no such alias */
+  public ModelRecord removeAlias(String model, String alias) {
+    Names.checkName("model name", model);
+    checkAlias(alias);
+    return db.transaction(
+        c -> {
+          long id = RegistryTables.modelId(c, model, true);
+          if (!RegistryTables.removeAlias(c, id, alias)) {
+            throw new ModelNotFoundException("model '" + model + "' has no alias '" + alias + "'");
+          }
+          return RegistryTables.model(c, id);
+        });
+  }
+
+  /**
+   * The version named by a number ("3") or an alias ("production").
+   *
+   * @throws ModelNotFoundException when neither exists
+   */
+  public VersionRecord resolve(String model, String versionOrAlias) {
+    Names.checkName("model name", model);
+    Names.checkName("version or alias", versionOrAlias);
+    return db.transaction(
+        c -> {
+          long id = RegistryTables.modelId(c, model, false);
+          Integer number = parseVersion(versionOrAlias);
+          if (number == null) {
+            number = RegistryTables.aliasTarget(c, id, versionOrAlias);
+            if (number == null) {
+              throw new ModelNotFoundException(
+                  "model '" + model + "' has no alias '" + versionOrAlias + "'");
+            }
+          }
+          return requireVersion(c, id, model, number);
+        });
+  }
+
+  public ModelRecord setModelTag(String model, String key, String value) {
+    return changeModelTag(model, key, value);
+  }
+
+  /** Removing a tag that is not set is not an error. */
+  public ModelRecord removeModelTag(String model, String key) {
+    return changeModelTag(model, key, null);
+  }
+
+  public VersionRecord setVersionTag(String model, int version, String key, String value) {
+    return changeVersionTag(model, version, key, value);
+  }
+
+  /** Removing a tag that is not set is not an error. */
+  public VersionRecord removeVersionTag(String model, int version, String key) {
+    return changeVersionTag(model, version, key, null);
+  }
+
+  private ModelRecord changeModelTag(String model, String key, String valueOrNull) {
+    Names.checkName("model name", model);
+    checkTag(key, valueOrNull);
+    return db.transaction(
+        c -> {
+          long id = RegistryTables.modelId(c, model, true);
+          changeTag(c, id, null, key, valueOrNull);
+          return RegistryTables.model(c, id);
+        });
+  }
+
+  private VersionRecord changeVersionTag(
+      String model, int version, String key, String valueOrNull) {
+    Names.checkName("model name", model);
+    checkTag(key, valueOrNull);
+    return db.transaction(
+        c -> {
+          long id = RegistryTables.modelId(c, model, true);
+          requireVersion(c, id, model, version);
+          changeTag(c, id, version, key, valueOrNull);
+          return requireVersion(c, id, model, version);
+        });
+  }
+
+  private static void checkTag(String key, String valueOrNull) {
+    Tags.checkKey(key);
+    if (valueOrNull != null) {
+      Tags.checkValue(valueOrNull);
+    }
+  }
+
+  private static void changeTag(
+      Connection c, long id, Integer version, String key, String valueOrNull) throws SQLException {
+    if (valueOrNull == null) {
+      RegistryTables.removeTag(c, id, version, key);
+    } else {
+      RegistryTables.putTag(c, id, version, key, valueOrNull);
+    }
+  }
+
+  /**
+   * Deletes a version and, when no other version shares its content, its artifact.
+   *
+   * @throws ConflictException when an alias points to it or {@link ProtectedVersions} protects it
+   */
+  public void deleteVersion(String model, int version) {
+    Names.checkName("model name", model);
+    db.transaction(
+        c -> {
+          long id = RegistryTables.modelId(c, model, true);
+          VersionRecord doomed = requireVersion(c, id, model, version);
+          List<String> aliases = RegistryTables.aliasesOf(c, id, version);
+          if (!aliases.isEmpty()) {
+            throw new ConflictException(
+                describe(model, version) + " is used by alias '" + aliases.get(0)
+                    + "'; move or remove the alias first");
+          }
+          refuseIfProtected(model, version);
+          RegistryTables.deleteVersion(c, id, version);
+          deleteIfUnreferenced(c, doomed.sha256());
+          return null;
+        });
+  }
+
+  /**
+   * Deletes a model with its versions, aliases and tags.
+   *
+   * @throws ConflictException when {@link ProtectedVersions} protects one of its versions
+   */
+  public void deleteModel(String model) {
+    Names.checkName("model name", model);
+    db.transaction(
+        c -> {
+          long id = RegistryTables.modelId(c, model, true);
+          for (int version : RegistryTables.versionNumbers(c, id)) {
+            refuseIfProtected(model, version);
+          }
+          for (String sha256 : RegistryTables.deleteModel(c, id)) {
+            deleteIfUnreferenced(c, sha256);
+          }
+          return null;
+        });
+  }
+
+  private void refuseIfProtected(String model, int version) {
+    Optional<String> reason = protectedVersions.reason(model, version);
+    if (reason.isPresent()) {
+      throw new ConflictException(describe(model, version) + " is in use: " + reason.get());
+    }
+  }
+
+  /**
+   * Deletes the file while still holding the artifact's row lock, so no push of the same content
+   * can publish in between. Should the commit then fail, the version row survives without its file;
+   * {@link ArtifactStore#verify} reports that.
+   */
+  private void deleteIfUnreferenced(Connection c, String sha256) throws SQLException {
+    if (RegistryTables.releaseArtifact(c, sha256)) {
+      artifacts.delete(sha256);
+    }
+  }
+
+  private static VersionRecord requireVersion(Connection c, long id, String model, int version)
+      throws SQLException {
+    VersionRecord found = version < 1 ? null : RegistryTables.version(c, id, model, version);
+    if (found == null) {
+      throw new ModelNotFoundException(describe(model, version) + " does not exist");
+    }
+    return found;
+  }
+
+  private static void checkAlias(String alias) {
+    Names.checkName("alias", alias);
+    if (parseVersion(alias) != null) {
+      throw new InvalidInputException("alias must not be a number, it would hide a version: " + alias);
+    }
+  }
+
+  /** @return the number when the text is all digits, else null */
+  private static Integer parseVersion(String text) {
+    if (!text.chars().allMatch(Character::isDigit)) {
+      return null;
+    }
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException("version number out of range: " + text);
+    }
+  }
+
+  private static String describe(String model, int version) {
+    return "version " + version + " of model '" + model + "'";
+  }
+
+  /** Microseconds: what PostgreSQL stores, so that records read back equal those returned. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+
+  /** Configures a registry; {@link #build} opens the store and migrates the schema. */
+  public static final class Builder {
+    private Path dataDir;
+    private String jdbcUrl;
+    private String jdbcUser;
+    private String jdbcPassword;
+    private Path artifactDir;
+    private Clock clock = Clock.systemUTC();
+    private long maxUploadBytes = 4L << 30;
+    private Duration orphanGrace = Duration.ofHours(1);
+    private ProtectedVersions protectedVersions = ProtectedVersions.NONE;
+
+    private Builder() {}
+
+    /** Default home of the H2 database ({@code DIR/db}) and the artifacts ({@code DIR/artifacts}). */
+    public Builder dataDir(Path dir) {
+      this.dataDir = Objects.requireNonNull(dir, "dataDir");
+      return this;
+    }
+
+    /** Use this database instead of the embedded one, e.g. {@code jdbc:postgresql://host/db}. */
+    public Builder jdbc(String url, String user, String password) {
+      if (url == null || !url.startsWith("jdbc:")) {
+        throw new IllegalArgumentException("jdbc url must start with jdbc: " + url);
+      }
+      this.jdbcUrl = url;
+      this.jdbcUser = user;
+      this.jdbcPassword = password;
+      return this;
+    }
+
+    /** Artifact folder; may be shared by several nodes. */
+    public Builder artifactDir(Path dir) {
+      this.artifactDir = Objects.requireNonNull(dir, "artifactDir");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder maxUploadBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxUploadBytes must be > 0: " + bytes);
+      }
+      this.maxUploadBytes = bytes;
+      return this;
+    }
+
+    /** How old an unfinished upload must be before a start-up removes it as abandoned. */
+    public Builder orphanGrace(Duration grace) {
+      if (grace == null || grace.isNegative()) {
+        throw new IllegalArgumentException("orphanGrace must be >= 0: " + grace);
+      }
+      this.orphanGrace = grace;
+      return this;
+    }
+
+    public Builder protectedVersions(ProtectedVersions hook) {
+      this.protectedVersions = Objects.requireNonNull(hook, "protectedVersions");
+      return this;
+    }
+
+    public ModelRegistry build() {
+      if (dataDir == null && (jdbcUrl == null || artifactDir == null)) {
+        throw new IllegalStateException("set dataDir, or both jdbc and artifactDir");
+      }
+      Path artifactRoot = artifactDir != null ? artifactDir : dataDir.resolve("artifacts");
+      ArtifactStore store = ArtifactStore.open(artifactRoot, clock, orphanGrace);
+      Database db =
+          jdbcUrl != null ? Database.of(jdbcUrl, jdbcUser, jdbcPassword) : Database.h2(dataDir.resolve("db"));
+      try {
+        db.migrate();
+      } catch (RuntimeException e) {
+        db.close();
+        throw e;
+      }
+      return new ModelRegistry(this, db, store);
+    }
+  }
+}
