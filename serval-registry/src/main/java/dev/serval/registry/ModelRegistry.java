@@ -16,9 +16,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Models, their versions, aliases and tags, with artifacts in a content-addressed store and
@@ -26,6 +31,8 @@ import java.util.Optional;
  * artifact folder, since all coordination happens through database row locks.
  */
 public final class ModelRegistry implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+
   private final Database db;
   private final ArtifactStore artifacts;
   private final Clock clock;
@@ -75,31 +82,58 @@ public final class ModelRegistry implements AutoCloseable {
     return db.transaction(c -> RegistryTables.listModels(c, filter, page));
   }
 
+  /** Pushes a version without test cases; see {@link #pushVersion(String, InputStream, VersionMetadata, Optional)}. */
+  public VersionRecord pushVersion(String model, InputStream content, VersionMetadata metadata) {
+    return pushVersion(model, content, metadata, Optional.empty());
+  }
+
   /**
-   * Stores the content and records a new PENDING version. The upload is streamed to disk before
-   * any database work, so a cut or oversized upload leaves neither a row nor a file.
+   * Stores the content (and the test cases, if any) and records a new PENDING version. Uploads
+   * are streamed to disk before any database work, so a cut or oversized upload leaves neither a
+   * row nor a file. The test cases are stored as given; the caller checks them.
    *
    * @throws ModelNotFoundException when the model does not exist (checked before reading)
    * @throws dev.serval.core.PayloadTooLargeException when the content exceeds the upload limit
    */
-  public VersionRecord pushVersion(String model, InputStream content, VersionMetadata metadata) {
+  public VersionRecord pushVersion(
+      String model, InputStream content, VersionMetadata metadata, Optional<InputStream> testCases) {
     Names.checkName("model name", model);
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(metadata, "metadata");
+    Objects.requireNonNull(testCases, "testCases");
     db.transaction(c -> RegistryTables.modelId(c, model, false));
-    try (StagedArtifact staged = artifacts.stage(content, maxUploadBytes)) {
+    try (StagedArtifact staged = artifacts.stage(content, maxUploadBytes);
+        StagedArtifact cases = testCases.map(in -> artifacts.stage(in, maxUploadBytes)).orElse(null)) {
       return db.transaction(
           c -> {
             Instant now = now();
             Allocation at = RegistryTables.allocateVersion(c, model);
-            RegistryTables.lockArtifact(c, staged.sha256(), staged.size(), now);
-            RegistryTables.insertVersion(c, at, staged.sha256(), staged.size(), metadata, now);
-            // Published under the artifact's row lock: a concurrent delete of the same content
+            // Locked in digest order, so that two pushes sharing both files cannot deadlock.
+            List<StagedArtifact> files = Stream.of(staged, cases).filter(Objects::nonNull)
+                .sorted(Comparator.comparing(StagedArtifact::sha256)).toList();
+            for (StagedArtifact file : files) {
+              RegistryTables.lockArtifact(c, file.sha256(), file.size(), now);
+            }
+            RegistryTables.insertVersion(c, at, staged.sha256(), staged.size(),
+                cases == null ? null : cases.sha256(), metadata, now);
+            // Published under the artifacts' row locks: a concurrent delete of the same content
             // either finished before (and we recreate the file) or waits for our commit.
-            staged.publish();
+            files.forEach(StagedArtifact::publish);
             return RegistryTables.version(c, at.modelId(), model, at.version());
           });
     }
+  }
+
+  /** Versions still PENDING or VALIDATING, e.g. left so by a crash; oldest first. */
+  public List<VersionRecord> unfinishedVersions() {
+    return db.transaction(
+        c -> {
+          List<VersionRecord> found = new ArrayList<>();
+          for (RegistryTables.Unfinished u : RegistryTables.unfinishedVersions(c)) {
+            found.add(requireVersion(c, u.modelId(), u.model(), u.version()));
+          }
+          return found;
+        });
   }
 
   public VersionRecord getVersion(String model, int version) {
@@ -296,6 +330,9 @@ public final class ModelRegistry implements AutoCloseable {
           refuseIfProtected(model, version);
           RegistryTables.deleteVersion(c, id, version);
           deleteIfUnreferenced(c, doomed.sha256());
+          if (doomed.testCasesSha256() != null) {
+            deleteIfUnreferenced(c, doomed.testCasesSha256());
+          }
           return null;
         });
   }
@@ -335,6 +372,24 @@ public final class ModelRegistry implements AutoCloseable {
   private void deleteIfUnreferenced(Connection c, String sha256) throws SQLException {
     if (RegistryTables.releaseArtifact(c, sha256)) {
       artifacts.delete(sha256);
+    }
+  }
+
+  /**
+   * Deletes stored files that no artifact row names and that are older than the grace period:
+   * left by a crash between publishing a file and committing its version. Younger files may
+   * belong to a push on another node that has not committed yet.
+   */
+  private void removeOrphanArtifacts(Duration grace) {
+    for (String sha256 : artifacts.storedBefore(clock.instant().minus(grace))) {
+      db.transaction(
+          c -> {
+            if (!RegistryTables.artifactExists(c, sha256)) {
+              log.info("removing artifact {} that no version references", sha256);
+              artifacts.delete(sha256);
+            }
+            return null;
+          });
     }
   }
 
@@ -458,7 +513,14 @@ public final class ModelRegistry implements AutoCloseable {
         db.close();
         throw e;
       }
-      return new ModelRegistry(this, db, store);
+      ModelRegistry registry = new ModelRegistry(this, db, store);
+      try {
+        registry.removeOrphanArtifacts(orphanGrace);
+      } catch (RuntimeException e) {
+        db.close();
+        throw e;
+      }
+      return registry;
     }
   }
 }

@@ -10,6 +10,7 @@ import java.util.SortedMap;
  * @param reason why it FAILED (or other state note); empty when none
  * @param sha256 digest of the artifact, its key in the artifact store
  * @param signatureJson signature found by validation, null until then
+ * @param testCasesSha256 digest of the test cases pushed with it, null when none
  */
 public record VersionRecord(
     String model,
@@ -19,6 +20,7 @@ public record VersionRecord(
     String sha256,
     long sizeBytes,
     String signatureJson,
+    String testCasesSha256,
     String description,
     SortedMap<String, String> tags,
     Lineage lineage,

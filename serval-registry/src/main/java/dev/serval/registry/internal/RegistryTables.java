@@ -25,9 +25,9 @@ import java.util.SortedMap;
  */
 public final class RegistryTables {
   private static final String VERSION_COLUMNS =
-      "version_number, state, reason, sha256, size_bytes, signature_json, description,"
-          + " parent_model, parent_version, job_id, transform, settings_json, created_at,"
-          + " updated_at";
+      "version_number, state, reason, sha256, size_bytes, signature_json, test_cases_sha256,"
+          + " description, parent_model, parent_version, job_id, transform, settings_json,"
+          + " created_at, updated_at";
 
   /** A version number handed out to a push, with the model's row id. */
   public record Allocation(long modelId, int version) {}
@@ -189,7 +189,11 @@ public final class RegistryTables {
     Sql.query(c, "SELECT sha256 FROM artifacts WHERE sha256 = ? FOR UPDATE", rs -> null, sha256);
     Long references =
         Sql.single(
-            c, "SELECT COUNT(*) FROM model_versions WHERE sha256 = ?", rs -> rs.getLong(1), sha256);
+            c,
+            "SELECT COUNT(*) FROM model_versions WHERE sha256 = ? OR test_cases_sha256 = ?",
+            rs -> rs.getLong(1),
+            sha256,
+            sha256);
     return references == 0 && Sql.update(c, "DELETE FROM artifacts WHERE sha256 = ?", sha256) == 1;
   }
 
@@ -198,6 +202,7 @@ public final class RegistryTables {
       Allocation at,
       String sha256,
       long size,
+      String testCasesSha256,
       VersionMetadata metadata,
       Instant now)
       throws SQLException {
@@ -206,12 +211,13 @@ public final class RegistryTables {
         c,
         "INSERT INTO model_versions (model_id, "
             + VERSION_COLUMNS
-            + ") VALUES (?, ?, ?, '', ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + ") VALUES (?, ?, ?, '', ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         at.modelId(),
         at.version(),
         VersionState.PENDING,
         sha256,
         size,
+        testCasesSha256,
         metadata.description(),
         lineage.parentModel(),
         lineage.parentVersion(),
@@ -285,6 +291,7 @@ public final class RegistryTables {
         rs.getString("sha256"),
         rs.getLong("size_bytes"),
         rs.getString("signature_json"),
+        rs.getString("test_cases_sha256"),
         rs.getString("description"),
         Collections.emptySortedMap(),
         new Lineage(
@@ -300,7 +307,7 @@ public final class RegistryTables {
   private static VersionRecord withTags(VersionRecord v, SortedMap<String, String> tags) {
     return new VersionRecord(
         v.model(), v.version(), v.state(), v.reason(), v.sha256(), v.sizeBytes(),
-        v.signatureJson(), v.description(), tags, v.lineage(), v.created(), v.updated());
+        v.signatureJson(), v.testCasesSha256(), v.description(), tags, v.lineage(), v.created(), v.updated());
   }
 
   /** Compare-and-set of the state, so two validators cannot both move one version. */
@@ -430,13 +437,35 @@ public final class RegistryTables {
     List<String> digests =
         Sql.query(
             c,
-            "SELECT DISTINCT sha256 FROM model_versions WHERE model_id = ?",
+            "SELECT sha256 FROM model_versions WHERE model_id = ?"
+                + " UNION SELECT test_cases_sha256 FROM model_versions"
+                + " WHERE model_id = ? AND test_cases_sha256 IS NOT NULL",
             rs -> rs.getString(1),
+            modelId,
             modelId);
     // Aliases first: they reference versions, which the model's delete cascades to.
     Sql.update(c, "DELETE FROM aliases WHERE model_id = ?", modelId);
     Sql.update(c, "DELETE FROM models WHERE id = ?", modelId);
     return digests;
+  }
+
+  /** A version whose validation has not finished, by model row id and name. */
+  public record Unfinished(long modelId, String model, int version) {}
+
+  /** Versions still PENDING or VALIDATING, oldest first. */
+  public static List<Unfinished> unfinishedVersions(Connection c) throws SQLException {
+    return Sql.query(
+        c,
+        "SELECT m.id, m.name, v.version_number FROM model_versions v JOIN models m"
+            + " ON m.id = v.model_id WHERE v.state IN (?, ?) ORDER BY v.created_at, m.id,"
+            + " v.version_number",
+        rs -> new Unfinished(rs.getLong(1), rs.getString(2), rs.getInt(3)),
+        VersionState.PENDING,
+        VersionState.VALIDATING);
+  }
+
+  public static boolean artifactExists(Connection c, String sha256) throws SQLException {
+    return !Sql.query(c, "SELECT 1 FROM artifacts WHERE sha256 = ?", rs -> 1, sha256).isEmpty();
   }
 
   public static void deleteVersion(Connection c, long modelId, int version) throws SQLException {

@@ -22,10 +22,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.attribute.FileTime;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,6 +141,9 @@ public final class ArtifactStore {
     try {
       if (Files.exists(target)) {
         Files.delete(staged);
+        // A fresh time keeps the orphan sweep of another node's start-up off a file that a
+        // version is about to reference again.
+        Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
         return;
       }
       Files.createDirectories(target.getParent());
@@ -216,6 +222,28 @@ public final class ArtifactStore {
       throw new StorageException("cannot read artifact " + sha256, e);
     }
     return HexFormat.of().formatHex(sha.digest()).equals(sha256);
+  }
+
+  /** Digests of the stored files last modified before {@code cutoff}. */
+  public List<String> storedBefore(Instant cutoff) {
+    Objects.requireNonNull(cutoff, "cutoff");
+    try (Stream<Path> files = Files.walk(root.resolve("sha256"), 2)) {
+      return files
+          .filter(file -> DIGEST.matcher(file.getFileName().toString()).matches())
+          .filter(file -> modifiedBefore(file, cutoff))
+          .map(file -> file.getFileName().toString())
+          .toList();
+    } catch (IOException e) {
+      throw new StorageException("cannot list artifacts under " + root, e);
+    }
+  }
+
+  private static boolean modifiedBefore(Path file, Instant cutoff) {
+    try {
+      return Files.getLastModifiedTime(file).toInstant().isBefore(cutoff);
+    } catch (IOException e) {
+      return false; // removed meanwhile, or unreadable: not ours to delete
+    }
   }
 
   private void removeOrphans(Instant olderThan) throws IOException {
