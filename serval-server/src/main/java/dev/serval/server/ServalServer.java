@@ -6,6 +6,9 @@ import com.linecorp.armeria.server.ServerBuilder;
 import dev.serval.server.api.internal.HttpErrors;
 import dev.serval.server.api.internal.MetricsService;
 import dev.serval.server.api.internal.ProtocolApi;
+import dev.serval.server.management.ManagementApi;
+import dev.serval.registry.ModelRegistry;
+import dev.serval.registry.RegistryService;
 import dev.serval.serving.ModelService;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -59,6 +62,9 @@ public final class ServalServer implements AutoCloseable {
             .unloggedExceptionsReportInterval(Duration.ZERO)
             .errorHandler(errors);
     new ProtocolApi(models, this::isReady, version(), errors).registerOn(sb);
+    if (builder.registry != null) {
+      new ManagementApi(builder.registry, builder.registryService, errors).registerOn(sb);
+    }
     sb.route().get("/metrics").build(new MetricsService(builder.meterRegistry));
     this.server = sb.build();
     for (MeterBinder binder : jvmMetrics()) {
@@ -154,6 +160,8 @@ public final class ServalServer implements AutoCloseable {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration shutdownQuietPeriod = DEFAULT_SHUTDOWN_QUIET_PERIOD;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private ModelRegistry registry;
+    private RegistryService registryService;
 
     private Builder() {}
 
@@ -187,7 +195,17 @@ public final class ServalServer implements AutoCloseable {
       return this;
     }
 
-    /** Larger bodies are refused with 413. */
+    /**
+     * Optional. Serves the management API ({@code /api/v1/models}) over a registry and the
+     * service that pushes to it; the caller owns (and closes) both.
+     */
+    public Builder registry(ModelRegistry registry, RegistryService service) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      this.registryService = Objects.requireNonNull(service, "service");
+      return this;
+    }
+
+    /** Larger bodies are refused with 413 (pushes to the registry: see its upload limit). */
     public Builder maxRequestBytes(long maxRequestBytes) {
       if (maxRequestBytes <= 0 || maxRequestBytes > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException(
