@@ -28,21 +28,27 @@ final class DemoCommand implements Callable<Integer> {
   private static final long SEED = 42;
 
   @Option(
-      names = "--data",
+      names = "--home",
       paramLabel = "DIR",
-      description = "Where the demo keeps its model repository (default: ~/.serval/demo).")
-  Path data;
+      description = "Where the demo keeps its model repository and, unless --data says"
+          + " otherwise, its registry (default: ~/.serval/demo).")
+  Path home;
 
   @Mixin ListenOptions listen;
+
+  @Mixin RegistryOptions registry;
 
   @Override
   public Integer call() {
     listen.validate();
-    Path home = data != null ? data : Path.of(System.getProperty("user.home"), ".serval", "demo");
-    Path repository = home.resolve("models");
-    Path sample = home.resolve("sample-request.json");
+    Path root = home != null ? home : Path.of(System.getProperty("user.home"), ".serval", "demo");
+    Path repository = root.resolve("models");
+    Path sample = root.resolve("sample-request.json");
     writeDemo(repository, sample);
-    ServerLauncher launcher = ServerLauncher.start(repository, listen, System.out);
+    ServerLauncher launcher =
+        ServerLauncher.start(
+            repository, registry.open(registry.dataDir(root.resolve("data"))), listen,
+            System.out);
     printTryIt(ServerLauncher.baseUrl(listen.host, launcher.port()), sample, System.out);
     launcher.awaitShutdown();
     return 0;

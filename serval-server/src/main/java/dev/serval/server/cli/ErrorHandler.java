@@ -23,7 +23,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       cmd.getErr().println("serval: " + e.getMessage());
       return USAGE;
     }
-    if (e instanceof ServalException || e instanceof UncheckedIOException) {
+    if (e instanceof CommandException || e instanceof ServalException
+        || e instanceof UncheckedIOException) {
       cmd.getErr().println("serval: " + e.getMessage());
       return FAILURE;
     }

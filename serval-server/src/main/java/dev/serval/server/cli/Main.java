@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       DemoCommand.class,
+      ModelsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

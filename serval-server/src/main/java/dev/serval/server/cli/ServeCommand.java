@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Serve every model in a model repository over the Open Inference Protocol.",
-      "Layout: DIR/<model>/<version>/model.onnx, optional DIR/<model>/config.json."
+      "Layout: DIR/<model>/<version>/model.onnx, optional DIR/<model>/config.json.",
+      "Also serves the model registry's management API (/api/v1/models; see ./serval models)."
     })
 final class ServeCommand implements Callable<Integer> {
   @Option(
@@ -25,6 +26,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ListenOptions listen;
 
+  @Mixin RegistryOptions registry;
+
   @Override
   public Integer call() {
     listen.validate();
@@ -33,7 +36,9 @@ final class ServeCommand implements Callable<Integer> {
           "--model-repository " + modelRepository + " is not a folder; create it with one "
               + "sub-folder per model, e.g. " + modelRepository.resolve("mymodel/1/model.onnx"));
     }
-    ServerLauncher.start(modelRepository, listen, System.out).awaitShutdown();
+    Path data = registry.dataDir(Path.of(System.getProperty("user.home"), ".serval", "data"));
+    ServerLauncher.start(modelRepository, registry.open(data), listen, System.out)
+        .awaitShutdown();
     return 0;
   }
 }

@@ -29,17 +29,22 @@ class CommandLineTest {
     return cmd.execute(args);
   }
 
-  private ServerLauncher startOnAFreePort(Path repository) {
+  private ServerLauncher startOnAFreePort(Path repository, Path data) {
+    return startOnAFreePort(repository, data, console);
+  }
+
+  /** A server as {@code serve} starts it, with its registry in {@code data}. */
+  static ServerLauncher startOnAFreePort(Path repository, Path data, PrintStream console) {
     ListenOptions listen = new ListenOptions();
     listen.host = "127.0.0.1";
     listen.port = 0;
-    return ServerLauncher.start(repository, listen, console);
+    return ServerLauncher.start(repository, new RegistryOptions().open(data), listen, console);
   }
 
   @Test
   void helpListsEveryCommand() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("serve", "demo", "bench", "help");
+    assertThat(out.toString()).contains("serve", "demo", "models", "bench", "help");
   }
 
   @Test
@@ -75,7 +80,7 @@ class CommandLineTest {
     Path repository = dir.resolve("models");
     Path sample = dir.resolve("sample-request.json");
     DemoCommand.writeDemo(repository, sample);
-    ServerLauncher launcher = startOnAFreePort(repository);
+    ServerLauncher launcher = startOnAFreePort(repository, dir.resolve("data"));
     try {
       HttpResponse<String> response =
           HttpClient.newHttpClient()
@@ -96,15 +101,47 @@ class CommandLineTest {
   }
 
   @Test
-  void secondServerOnTheSamePortGetsAClearError(@TempDir Path dir) {
-    ServerLauncher first = startOnAFreePort(dir);
+  void secondServerOnTheSamePortGetsAClearError(@TempDir Path dir) throws Exception {
+    Path repository = Files.createDirectories(dir.resolve("models"));
+    ServerLauncher first = startOnAFreePort(repository, dir.resolve("data"));
     try {
-      assertThat(run("serve", "--model-repository", dir.toString(), "--port",
+      assertThat(run("serve", "--model-repository", repository.toString(),
+              "--data", dir.resolve("other-data").toString(), "--port",
               String.valueOf(first.port())))
           .isEqualTo(2);
       assertThat(err.toString()).contains("could not listen on 127.0.0.1:" + first.port());
     } finally {
       first.close(console);
     }
+  }
+
+  @Test
+  void dataThatIsAFileIsAUsageError(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("data.txt"), "not a folder");
+    assertThat(run("serve", "--model-repository", dir.toString(), "--data", file.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--data " + file + " is a file")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void dbThatIsNotAJdbcUrlIsAUsageError(@TempDir Path dir) {
+    assertThat(run("serve", "--model-repository", dir.toString(),
+            "--data", dir.resolve("data").toString(), "--db", "postgres://localhost/serval"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--db must be a JDBC URL");
+  }
+
+  @Test
+  void unreachableDatabaseIsAFailureWithoutStackTrace(@TempDir Path dir) {
+    // A database that cannot be opened: an H2 URL below a regular file.
+    Path data = dir.resolve("data");
+    assertThat(run("serve", "--model-repository", dir.toString(), "--data", data.toString(),
+            "--db", "jdbc:h2:file:" + dir.resolve("data.txt/nested/db") + ";IFEXISTS=TRUE"))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains("serval: cannot open the database jdbc:h2:file:")
+        .doesNotContain("Exception");
   }
 }

@@ -1,0 +1,90 @@
+package dev.serval.server.cli;
+
+import dev.serval.registry.ModelRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the model registry keeps its metadata and artifacts; shared by the server commands. */
+final class RegistryOptions {
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "Folder for the model registry: its H2 database and the artifacts.")
+  Path data;
+
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC_URL",
+      description = "Keep registry metadata in this database (e.g. jdbc:postgresql://host/serval)"
+          + " instead of the embedded one; artifacts stay under --data.")
+  String db;
+
+  @Option(
+      names = "--db-user",
+      paramLabel = "USER",
+      description = "Database user (default: the one in the URL, or the driver's default).")
+  String dbUser;
+
+  @Option(names = "--db-password", paramLabel = "PASSWORD", description = "Database password.")
+  String dbPassword;
+
+  /** The data folder asked for, or {@code fallback}. */
+  Path dataDir(Path fallback) {
+    return data != null ? data : fallback;
+  }
+
+  /**
+   * Opens (and migrates) the registry.
+   *
+   * @throws UsageException when the data folder or database URL is unusable
+   * @throws CommandException when the database cannot be opened
+   */
+  ModelRegistry open(Path dataDir) {
+    if (db != null && !db.startsWith("jdbc:")) {
+      throw new UsageException(
+          "--db must be a JDBC URL such as jdbc:postgresql://localhost/serval but was " + db);
+    }
+    ensureFolder(dataDir);
+    ModelRegistry.Builder builder = ModelRegistry.builder().dataDir(dataDir);
+    if (db != null) {
+      builder.jdbc(db, dbUser, dbPassword).artifactDir(dataDir.resolve("artifacts"));
+    }
+    String where =
+        db != null ? "database " + withoutParameters(db) : "registry in " + dataDir.toAbsolutePath();
+    try {
+      return builder.build();
+    } catch (RuntimeException e) {
+      throw new CommandException(
+          "cannot open the " + where + ": " + Failures.rootMessage(e)
+              + (db != null ? "; check --db, --db-user and --db-password"
+                  : "; is another server using this --data folder?"));
+    }
+  }
+
+  /** The URL up to its parameters, which may carry a password. */
+  private static String withoutParameters(String url) {
+    int end = url.length();
+    for (char c : new char[] {'?', ';'}) {
+      int at = url.indexOf(c);
+      end = at >= 0 ? Math.min(end, at) : end;
+    }
+    return url.substring(0, end);
+  }
+
+  private static void ensureFolder(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new UsageException("--data " + dir + " is a file; give a folder for the registry");
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UsageException(
+          "--data " + dir + " cannot be created (" + Failures.rootMessage(e) + ")");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new UsageException("--data " + dir + " is not writable");
+    }
+  }
+}
