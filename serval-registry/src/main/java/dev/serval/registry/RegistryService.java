@@ -30,13 +30,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Pushes versions and validates them in the background: PENDING → VALIDATING → READY (with its
  * signature) or FAILED (with the reason). A version never stays VALIDATING because validation
- * threw; one left unfinished by a crash is validated again by {@link #recover()}. Thread-safe.
+ * threw; one left unfinished by a crash is validated again by {@link #recover()}. Once this
+ * service marks a version READY it tells the {@link Builder#onReady} listener. Thread-safe.
  */
 public final class RegistryService {
   private static final Logger log = LoggerFactory.getLogger(RegistryService.class);
@@ -48,6 +50,7 @@ public final class RegistryService {
   private final Executor executor;
   private final String artifactFileName;
   private final int maxTestCaseBytes;
+  private final Consumer<VersionRecord> onReady;
   private final Map<VersionKey, CompletableFuture<VersionRecord>> running =
       new ConcurrentHashMap<>();
 
@@ -57,6 +60,7 @@ public final class RegistryService {
     this.executor = b.executor;
     this.artifactFileName = b.artifactFileName;
     this.maxTestCaseBytes = b.maxTestCaseBytes;
+    this.onReady = b.onReady;
   }
 
   public static Builder builder() {
@@ -212,7 +216,7 @@ public final class RegistryService {
             model, number, VersionState.FAILED, reason(report.failureReason().orElseThrow()));
       }
       registry.setSignature(model, number, signatureJson(report.signature().orElseThrow()));
-      return registry.setState(model, number, VersionState.READY, "");
+      return notifyReady(registry.setState(model, number, VersionState.READY, ""));
     } catch (ConflictException e) {
       // Another validator (another node's recovery) moved it first; its result stands.
       log.info("version {} of '{}' was validated elsewhere: {}", number, model, e.getMessage());
@@ -221,6 +225,17 @@ public final class RegistryService {
       log.warn("validating version {} of '{}' failed unexpectedly", number, model, e);
       return fail(model, number, "validation error: " + e);
     }
+  }
+
+  /** The version is READY whatever the listener does: its failure is the listener's to handle. */
+  private VersionRecord notifyReady(VersionRecord ready) {
+    try {
+      onReady.accept(ready);
+    } catch (RuntimeException e) {
+      log.error("the ready listener failed for version {} of '{}'; the version stays READY",
+          ready.version(), ready.model(), e);
+    }
+    return ready;
   }
 
   private List<TestCase> testCases(VersionRecord version) {
@@ -287,6 +302,7 @@ public final class RegistryService {
     private Executor executor;
     private String artifactFileName = "model.onnx";
     private int maxTestCaseBytes = 64 << 20;
+    private Consumer<VersionRecord> onReady = ready -> {};
 
     private Builder() {}
 
@@ -318,6 +334,16 @@ public final class RegistryService {
         throw new IllegalArgumentException("maxTestCaseBytes must be > 0: " + bytes);
       }
       this.maxTestCaseBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Called on the validation thread right after a version is marked READY, before
+     * {@link #awaitValidation} returns it, so a waiting pusher sees what the listener did. Its
+     * exceptions are logged and leave the version READY. Default: none.
+     */
+    public Builder onReady(Consumer<VersionRecord> listener) {
+      this.onReady = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

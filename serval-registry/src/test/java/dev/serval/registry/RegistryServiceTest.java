@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,6 +197,31 @@ class RegistryServiceTest {
   }
 
   @Test
+  void tellsTheReadyListenerAboutReadyVersionsOnly() {
+    List<VersionRecord> told = new ArrayList<>();
+    RegistryService service = direct(told::add);
+    VersionRecord good = service.push("m", stream(MLP), VersionMetadata.EMPTY, Optional.empty());
+    service.push("m", stream(new byte[] {1, 2, 3}), VersionMetadata.EMPTY, Optional.empty());
+
+    assertThat(told).singleElement().satisfies(ready -> {
+      assertThat(ready.version()).isEqualTo(good.version());
+      assertThat(ready.state()).isEqualTo(VersionState.READY);
+    });
+  }
+
+  @Test
+  void keepsAVersionReadyWhenTheReadyListenerThrows() {
+    RegistryService service = direct(ready -> {
+      throw new IllegalStateException("serving is down");
+    });
+
+    VersionRecord pushed = service.push("m", stream(MLP), VersionMetadata.EMPTY, Optional.empty());
+
+    assertThat(service.awaitValidation("m", pushed.version(), WAIT).state())
+        .isEqualTo(VersionState.READY);
+  }
+
+  @Test
   void deletingAVersionDeletesItsTestCases() {
     VersionRecord pushed = direct().push("id", stream(IDENTITY), VersionMetadata.EMPTY,
         Optional.of(testCases(1, 2)));
@@ -207,8 +233,12 @@ class RegistryServiceTest {
   }
 
   private RegistryService direct() {
+    return direct(ready -> {});
+  }
+
+  private RegistryService direct(Consumer<VersionRecord> onReady) {
     return RegistryService.builder()
-        .registry(registry).validator(VALIDATOR).executor(Runnable::run).build();
+        .registry(registry).validator(VALIDATOR).executor(Runnable::run).onReady(onReady).build();
   }
 
   /** Validations wait in {@link #queued} until the test runs them. */

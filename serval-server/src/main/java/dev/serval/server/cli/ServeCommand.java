@@ -1,5 +1,7 @@
 package dev.serval.server.cli;
 
+import dev.serval.registry.ModelRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,14 +16,16 @@ import picocli.CommandLine.Option;
     description = {
       "Serve every model in a model repository over the Open Inference Protocol.",
       "Layout: DIR/<model>/<version>/model.onnx, optional DIR/<model>/config.json.",
-      "Also serves the model registry's management API (/api/v1/models; see ./serval models)."
+      "Also serves the model registry's management API (/api/v1/models; see ./serval models):",
+      "a pushed version is added to the repository once validated, and each model serves its",
+      "newest version."
     })
 final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--model-repository",
-      required = true,
       paramLabel = "DIR",
-      description = "Folder with one sub-folder per model.")
+      description = "Folder with one sub-folder per model (default: <data>/models, created if"
+          + " missing).")
   Path modelRepository;
 
   @Mixin ListenOptions listen;
@@ -31,14 +35,31 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     listen.validate();
-    if (!Files.isDirectory(modelRepository)) {
+    if (modelRepository != null && !Files.isDirectory(modelRepository)) {
       throw new UsageException(
           "--model-repository " + modelRepository + " is not a folder; create it with one "
               + "sub-folder per model, e.g. " + modelRepository.resolve("mymodel/1/model.onnx"));
     }
     Path data = registry.dataDir(Path.of(System.getProperty("user.home"), ".serval", "data"));
-    ServerLauncher.start(modelRepository, registry.open(data), listen, System.out)
-        .awaitShutdown();
+    ModelRegistry opened = registry.open(data);
+    Path repository;
+    try {
+      repository = modelRepository != null ? modelRepository : defaultRepository(data);
+    } catch (UsageException e) {
+      opened.close();
+      throw e;
+    }
+    ServerLauncher.start(repository, opened, listen, System.out).awaitShutdown();
     return 0;
+  }
+
+  private static Path defaultRepository(Path data) {
+    Path repository = data.resolve("models");
+    try {
+      return Files.createDirectories(repository);
+    } catch (IOException e) {
+      throw new UsageException("cannot create the model repository " + repository + " ("
+          + Failures.rootMessage(e) + "); choose one with --model-repository");
+    }
   }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Wires the serving stack explicitly (no container): metrics registry, model manager with the
  * ONNX backend, the model registry with its validator, and the HTTP server; installs a shutdown
- * hook that drains gracefully.
+ * hook that drains gracefully. READY registry versions are served from the model repository
+ * (see {@link ReadyVersions}).
  */
 final class ServerLauncher {
   private static final long VALIDATION_DRAIN_SECONDS = 10;
@@ -48,8 +49,10 @@ final class ServerLauncher {
       Path repository, ModelRegistry registry, ListenOptions listen, PrintStream out) {
     ExecutorService validations = validationExecutor();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ReadyVersions ready = new ReadyVersions(registry, repository);
     ModelManager models;
     try {
+      printPlaced(ready.placeMissing(), out);
       models = loadModels(repository, meters, out);
     } catch (RuntimeException e) {
       closeRegistry(validations, registry);
@@ -60,6 +63,7 @@ final class ServerLauncher {
             .registry(registry)
             .validator(ModelValidator.builder().backend(new OnnxBackend()).build())
             .executor(validations)
+            .onReady(version -> ready.publish(version, models))
             .build();
     ServalServer server =
         ServalServer.builder()
@@ -171,6 +175,12 @@ final class ServerLauncher {
       String version = e.version() == null ? "" : " v" + e.version();
       String line = "  " + e.name() + version + ": " + e.state();
       out.println(e.state() == ModelState.READY ? line : line + " - " + e.reason());
+    }
+  }
+
+  private static void printPlaced(List<VersionRecord> placed, PrintStream out) {
+    for (VersionRecord v : placed) {
+      out.println("  registry: added " + v.model() + " v" + v.version() + " to the repository");
     }
   }
 
