@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -209,19 +210,14 @@ final class ModelsCommand implements Runnable {
     @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "Only models with this tag.")
     String tag;
 
-    @Option(names = "--limit", paramLabel = "N", description = "At most N models (server default 100).")
-    Integer limit;
-
-    @Option(names = "--after", paramLabel = "NAME", description = "Start after this name (paging).")
-    String after;
+    @Mixin Paging paging;
 
     @Override
     int run(ServalClient client, PrintWriter out) {
       List<Map.Entry<String, String>> params = new ArrayList<>();
       addIfSet(params, "prefix", prefix);
       addIfSet(params, "tag", tag);
-      addIfSet(params, "limit", limit);
-      addIfSet(params, "after", after);
+      paging.addTo(params);
       JsonNode page = client.get(ManagementApi.PREFIX + ServalClient.query(params));
       return print(page, out, p -> {
         Table table = new Table("NAME", "ALIASES", "TAGS", "DESCRIPTION");
@@ -271,17 +267,12 @@ final class ModelsCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "NAME", description = "Model name.")
     String model;
 
-    @Option(names = "--limit", paramLabel = "N", description = "At most N versions (server default 100).")
-    Integer limit;
-
-    @Option(names = "--after", paramLabel = "VERSION", description = "Start after this version.")
-    Integer after;
+    @Mixin Paging paging;
 
     @Override
     int run(ServalClient client, PrintWriter out) {
       List<Map.Entry<String, String>> params = new ArrayList<>();
-      addIfSet(params, "limit", limit);
-      addIfSet(params, "after", after);
+      paging.addTo(params);
       JsonNode page = client.get(modelPath(model) + "/versions" + ServalClient.query(params));
       return print(page, out, p -> {
         table(p).print(out);
@@ -355,6 +346,23 @@ final class ModelsCommand implements Runnable {
       out.println("Deleted " + model + (version == null ? "" : " v" + version) + ".");
       out.flush();
       return 0;
+    }
+  }
+
+  /** Cursor paging of the list commands. */
+  static final class Paging {
+    @Option(names = "--limit", paramLabel = "N", description = "At most N items (server default 100).")
+    Integer limit;
+
+    @Option(
+        names = "--after",
+        paramLabel = "KEY",
+        description = "Start after this model name or version number (the previous page's next).")
+    String after;
+
+    void addTo(List<Map.Entry<String, String>> params) {
+      addIfSet(params, "limit", limit);
+      addIfSet(params, "after", after);
     }
   }
 
