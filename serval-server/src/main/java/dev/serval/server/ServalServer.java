@@ -3,9 +3,11 @@ package dev.serval.server;
 import com.linecorp.armeria.server.GracefulShutdown;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import dev.serval.core.ModelNotFoundException;
 import dev.serval.server.api.internal.HttpErrors;
 import dev.serval.server.api.internal.MetricsService;
 import dev.serval.server.api.internal.ProtocolApi;
+import dev.serval.server.api.internal.VersionResolver;
 import dev.serval.server.management.ManagementApi;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
@@ -61,7 +63,9 @@ public final class ServalServer implements AutoCloseable {
             // periodic warning with a stack trace.
             .unloggedExceptionsReportInterval(Duration.ZERO)
             .errorHandler(errors);
-    new ProtocolApi(models, this::isReady, version(), errors).registerOn(sb);
+    VersionResolver versions =
+        builder.registry == null ? VersionResolver.IDENTITY : aliases(builder.registry);
+    new ProtocolApi(models, this::isReady, version(), versions, errors).registerOn(sb);
     if (builder.registry != null) {
       new ManagementApi(builder.registry, builder.registryService, errors).registerOn(sb);
     }
@@ -136,6 +140,22 @@ public final class ServalServer implements AutoCloseable {
         new ClassLoaderMetrics(),
         new ProcessorMetrics(),
         new UptimeMetrics());
+  }
+
+  /**
+   * Registry aliases name the version that serves: {@code /v2/models/m/versions/production}.
+   * Each aliased request asks the registry's database (no cache, since the registry may be
+   * shared with other processes that move aliases).
+   */
+  private static VersionResolver aliases(ModelRegistry registry) {
+    return (model, alias) -> {
+      try {
+        return Integer.toString(registry.resolve(model, alias).version());
+      } catch (ModelNotFoundException e) {
+        throw new ModelNotFoundException(
+            "model '" + model + "' has no version or alias '" + alias + "'", e);
+      }
+    };
   }
 
   private static String version() {

@@ -36,27 +36,33 @@ final class InferService implements HttpService {
   private final ModelService models;
   private final InferRequestDecoder decoder;
   private final InferResponseEncoder encoder;
+  private final PathVersions versions;
   private final HttpErrors errors;
 
   InferService(
       ModelService models,
       InferRequestDecoder decoder,
       InferResponseEncoder encoder,
+      PathVersions versions,
       HttpErrors errors) {
     this.models = models;
     this.decoder = decoder;
     this.encoder = encoder;
+    this.versions = versions;
     this.errors = errors;
   }
 
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     String model = ctx.pathParam("model");
-    String version = ctx.pathParam("version");
     int headerLength = headerLength(req.headers());
+    CompletableFuture<String> version = versions.resolve(ctx);
     CompletableFuture<HttpResponse> response =
         req.aggregate()
-            .thenCompose(body -> infer(ctx, model, version, body, headerLength))
+            .thenCompose(
+                body ->
+                    version.thenCompose(
+                        resolved -> infer(ctx, model, resolved, body, headerLength)))
             .exceptionally(errors::toResponse);
     return HttpResponse.of(response);
   }

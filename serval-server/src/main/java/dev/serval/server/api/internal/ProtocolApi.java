@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The Open Inference Protocol REST routes with Triton's model repository and statistics
@@ -35,15 +36,22 @@ public final class ProtocolApi {
   private final BooleanSupplier serverReady;
   private final HttpErrors errors;
   private final byte[] serverMetadata;
+  private final PathVersions versions;
   private final InferService infer;
 
   /**
    * @param serverReady whether the server takes traffic; false while it drains
    * @param serverVersion reported by {@code GET /v2}
+   * @param versions resolves a route's version alias to a version number
    */
   public ProtocolApi(
-      ModelService models, BooleanSupplier serverReady, String serverVersion, HttpErrors errors) {
+      ModelService models,
+      BooleanSupplier serverReady,
+      String serverVersion,
+      VersionResolver versions,
+      HttpErrors errors) {
     this.models = Objects.requireNonNull(models, "models");
+    this.versions = new PathVersions(Objects.requireNonNull(versions, "versions"));
     this.serverReady = Objects.requireNonNull(serverReady, "serverReady");
     this.errors = Objects.requireNonNull(errors, "errors");
     this.serverMetadata = ProtocolJson.serverMetadata(SERVER_NAME, serverVersion, EXTENSIONS);
@@ -52,6 +60,7 @@ public final class ProtocolApi {
             models,
             new InferRequestDecoder(Json.FACTORY),
             new InferResponseEncoder(Json.FACTORY),
+            this.versions,
             errors);
   }
 
@@ -62,10 +71,12 @@ public final class ProtocolApi {
     // An exact path outranks "/v2/models/{model}" in Armeria's router.
     get(sb, "/v2/models/stats", (ctx, req) -> statistics(null, null));
     for (String model : List.of("/v2/models/{model}", "/v2/models/{model}/versions/{version}")) {
-      get(sb, model, (ctx, req) -> metadata(ctx));
-      get(sb, model + "/ready", (ctx, req) -> modelReady(ctx));
+      get(sb, model, (ctx, req) -> withVersion(ctx, version -> metadata(ctx, version)));
+      get(sb, model + "/ready",
+          (ctx, req) -> withVersion(ctx, version -> modelReady(ctx, version)));
       get(sb, model + "/stats",
-          (ctx, req) -> statistics(ctx.pathParam("model"), ctx.pathParam("version")));
+          (ctx, req) ->
+              withVersion(ctx, version -> statistics(ctx.pathParam("model"), version)));
       sb.route().post(model + "/infer").build(infer);
     }
     post(sb, "/v2/repository/index", this::index);
@@ -80,16 +91,24 @@ public final class ProtocolApi {
         ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, ProtocolJson.flag("ready", ready));
   }
 
-  private HttpResponse metadata(ServiceRequestContext ctx) {
-    return json(
-        HttpStatus.OK,
-        ProtocolJson.modelMetadata(
-            models.metadata(ctx.pathParam("model"), ctx.pathParam("version"))));
+  private HttpResponse withVersion(
+      ServiceRequestContext ctx, Function<String, HttpResponse> respond) {
+    CompletableFuture<String> version = versions.resolve(ctx);
+    if (version.isDone()) {
+      return respond.apply(version.join());
+    }
+    return async(version.thenApply(respond));
   }
 
-  private HttpResponse modelReady(ServiceRequestContext ctx) {
+  private HttpResponse metadata(ServiceRequestContext ctx, String version) {
+    return json(
+        HttpStatus.OK,
+        ProtocolJson.modelMetadata(models.metadata(ctx.pathParam("model"), version)));
+  }
+
+  private HttpResponse modelReady(ServiceRequestContext ctx, String version) {
     String model = ctx.pathParam("model");
-    boolean ready = models.isModelReady(model, ctx.pathParam("version"));
+    boolean ready = models.isModelReady(model, version);
     return json(
         ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE,
         ProtocolJson.modelReady(model, ready));

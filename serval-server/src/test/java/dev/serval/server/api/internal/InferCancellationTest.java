@@ -39,7 +39,9 @@ class InferCancellationTest {
       new ServerExtension() {
         @Override
         protected void configure(ServerBuilder sb) {
-          new ProtocolApi(MODELS, () -> true, "test", new HttpErrors(1 << 20)).registerOn(sb);
+          new ProtocolApi(
+                  MODELS, () -> true, "test", VersionResolver.IDENTITY, new HttpErrors(1 << 20))
+              .registerOn(sb);
         }
       };
 
