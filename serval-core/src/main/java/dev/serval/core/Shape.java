@@ -69,15 +69,6 @@ public final class Shape {
     return dims[index] == DYNAMIC;
   }
 
-  public boolean hasDynamicDims() {
-    for (long d : dims) {
-      if (d == DYNAMIC) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Number of elements; only meaningful for a concrete shape. */
   public long elementCount() {
     long count = 1;

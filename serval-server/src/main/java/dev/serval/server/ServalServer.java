@@ -158,7 +158,8 @@ public final class ServalServer implements AutoCloseable {
     };
   }
 
-  private static String version() {
+  /** The release from the jar manifest, or "development" when run from classes. */
+  public static String version() {
     String version = ServalServer.class.getPackage().getImplementationVersion();
     return version == null ? "development" : version;
   }
