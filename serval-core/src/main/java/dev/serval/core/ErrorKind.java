@@ -10,5 +10,7 @@ public enum ErrorKind {
   RESOURCE_EXHAUSTED,
   DEADLINE_EXCEEDED,
   PAYLOAD_TOO_LARGE,
+  /** Loading would exceed the configured memory budget. */
+  INSUFFICIENT_STORAGE,
   INTERNAL
 }

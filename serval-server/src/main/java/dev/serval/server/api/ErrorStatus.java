@@ -15,6 +15,8 @@ public enum ErrorStatus {
   DEADLINE_EXCEEDED(504, "DEADLINE_EXCEEDED"),
   // gRPC has no "too large" code; its own size limit reports RESOURCE_EXHAUSTED.
   PAYLOAD_TOO_LARGE(413, "RESOURCE_EXHAUSTED"),
+  // 507 as DJL Serving answers when a model does not fit.
+  INSUFFICIENT_STORAGE(507, "RESOURCE_EXHAUSTED"),
   INTERNAL(500, "INTERNAL");
 
   private final int httpStatus;
@@ -44,6 +46,7 @@ public enum ErrorStatus {
       case RESOURCE_EXHAUSTED -> RESOURCE_EXHAUSTED;
       case DEADLINE_EXCEEDED -> DEADLINE_EXCEEDED;
       case PAYLOAD_TOO_LARGE -> PAYLOAD_TOO_LARGE;
+      case INSUFFICIENT_STORAGE -> INSUFFICIENT_STORAGE;
       case INTERNAL -> INTERNAL;
     };
   }

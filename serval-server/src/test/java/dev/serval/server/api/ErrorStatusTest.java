@@ -23,6 +23,7 @@ class ErrorStatusTest {
     assertThat(ErrorStatus.of(ErrorKind.RESOURCE_EXHAUSTED).httpStatus()).isEqualTo(429);
     assertThat(ErrorStatus.of(ErrorKind.DEADLINE_EXCEEDED).httpStatus()).isEqualTo(504);
     assertThat(ErrorStatus.of(ErrorKind.PAYLOAD_TOO_LARGE).httpStatus()).isEqualTo(413);
+    assertThat(ErrorStatus.of(ErrorKind.INSUFFICIENT_STORAGE).httpStatus()).isEqualTo(507);
     assertThat(ErrorStatus.of(ErrorKind.INTERNAL).httpStatus()).isEqualTo(500);
     assertThat(ErrorStatus.of(ErrorKind.RESOURCE_EXHAUSTED).grpcCode())
         .isEqualTo("RESOURCE_EXHAUSTED");

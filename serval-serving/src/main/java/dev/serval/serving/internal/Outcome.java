@@ -22,7 +22,7 @@ enum Outcome {
     return switch (((ServalException) failure).kind()) {
       case INVALID_ARGUMENT, PAYLOAD_TOO_LARGE, CONFLICT -> INVALID;
       case DEADLINE_EXCEEDED -> TIMEOUT;
-      case RESOURCE_EXHAUSTED, UNAVAILABLE -> REJECTED;
+      case RESOURCE_EXHAUSTED, UNAVAILABLE, INSUFFICIENT_STORAGE -> REJECTED;
       case NOT_FOUND, INTERNAL -> ERROR;
     };
   }
