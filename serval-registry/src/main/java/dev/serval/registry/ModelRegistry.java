@@ -1,7 +1,11 @@
 package dev.serval.registry;
 
+import dev.serval.bus.Event;
+import dev.serval.bus.EventBus;
+import dev.serval.bus.InProcessEventBus;
 import dev.serval.core.InvalidInputException;
 import dev.serval.core.ModelNotFoundException;
+import dev.serval.registry.internal.DeploymentTables;
 import dev.serval.registry.internal.Names;
 import dev.serval.registry.internal.RegistryTables;
 import dev.serval.registry.internal.RegistryTables.Allocation;
@@ -19,6 +23,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -26,11 +31,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Models, their versions, aliases and tags, with artifacts in a content-addressed store and
- * metadata in H2 or PostgreSQL. Thread-safe; several registries (nodes) may share one database and
- * artifact folder, since all coordination happens through database row locks.
+ * Models, their versions, aliases, tags and deployments, with artifacts in a content-addressed
+ * store and metadata in H2 or PostgreSQL. Thread-safe; several registries (nodes) may share one
+ * database and artifact folder, since all coordination happens through database row locks.
+ *
+ * <p>Every change is announced on {@link #events()} once its transaction has committed (never for
+ * a change that failed), so that other components and nodes can react.
  */
 public final class ModelRegistry implements AutoCloseable {
+  /** The alias {@link #promote} moves. */
+  public static final String PRODUCTION = "production";
+
   private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
 
   private final Database db;
@@ -38,13 +49,18 @@ public final class ModelRegistry implements AutoCloseable {
   private final Clock clock;
   private final long maxUploadBytes;
   private final ProtectedVersions protectedVersions;
+  private final EventBus events;
+  private final boolean ownsEvents;
 
-  private ModelRegistry(Builder b, Database db, ArtifactStore artifacts) {
+  private ModelRegistry(
+      Builder b, Database db, ArtifactStore artifacts, EventBus events, boolean ownsEvents) {
     this.db = db;
     this.artifacts = artifacts;
     this.clock = b.clock;
     this.maxUploadBytes = b.maxUploadBytes;
     this.protectedVersions = b.protectedVersions;
+    this.events = events;
+    this.ownsEvents = ownsEvents;
   }
 
   public static Builder builder() {
@@ -56,11 +72,16 @@ public final class ModelRegistry implements AutoCloseable {
     return artifacts;
   }
 
+  /** The bus the registry announces its changes on; see {@link Event} for the types. */
+  public EventBus events() {
+    return events;
+  }
+
   /** @throws ConflictException when a model with this name exists */
   public ModelRecord createModel(String name, String description) {
     Names.checkName("model name", name);
     Names.checkText("description", description, Names.MAX_TEXT);
-    return db.transaction(
+    ModelRecord created = db.transaction(
         c -> {
           long id = RegistryTables.insertModel(c, name, description, now());
           if (id < 0) {
@@ -68,6 +89,8 @@ public final class ModelRegistry implements AutoCloseable {
           }
           return RegistryTables.model(c, id);
         });
+    publish(Event.MODEL_CREATED, name, null, Map.of());
+    return created;
   }
 
   public ModelRecord getModel(String name) {
@@ -102,9 +125,10 @@ public final class ModelRegistry implements AutoCloseable {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(testCases, "testCases");
     db.transaction(c -> RegistryTables.modelId(c, model, false));
+    VersionRecord pushed;
     try (StagedArtifact staged = artifacts.stage(content, maxUploadBytes);
         StagedArtifact cases = testCases.map(in -> artifacts.stage(in, maxUploadBytes)).orElse(null)) {
-      return db.transaction(
+      pushed = db.transaction(
           c -> {
             Instant now = now();
             Allocation at = RegistryTables.allocateVersion(c, model);
@@ -122,6 +146,8 @@ public final class ModelRegistry implements AutoCloseable {
             return RegistryTables.version(c, at.modelId(), model, at.version());
           });
     }
+    publish(Event.VERSION_CREATED, model, pushed.version(), Map.of());
+    return pushed;
   }
 
   /** Versions still PENDING or VALIDATING, e.g. left so by a crash; oldest first. */
@@ -162,7 +188,7 @@ public final class ModelRegistry implements AutoCloseable {
     if (state == VersionState.FAILED && reason.isBlank()) {
       throw new InvalidInputException("a FAILED version needs a reason");
     }
-    return db.transaction(
+    VersionRecord moved = db.transaction(
         c -> {
           long id = RegistryTables.modelId(c, model, false);
           VersionRecord current = requireVersion(c, id, model, version);
@@ -174,6 +200,12 @@ public final class ModelRegistry implements AutoCloseable {
           }
           return requireVersion(c, id, model, version);
         });
+    if (state == VersionState.READY || state == VersionState.FAILED) {
+      publish(Event.VERSION_VALIDATED, model, version,
+          reason.isEmpty() ? Map.of("state", state.name())
+              : Map.of("state", state.name(), "reason", reason));
+    }
+    return moved;
   }
 
   /** Records the signature found by validation; only before the version is READY or FAILED. */
@@ -201,7 +233,7 @@ public final class ModelRegistry implements AutoCloseable {
   public ModelRecord setAlias(String model, String alias, int version) {
     Names.checkName("model name", model);
     checkAlias(alias);
-    return db.transaction(
+    ModelRecord changed = db.transaction(
         c -> {
           long id = RegistryTables.modelId(c, model, true);
           VersionRecord target = requireVersion(c, id, model, version);
@@ -213,13 +245,15 @@ public final class ModelRegistry implements AutoCloseable {
           RegistryTables.putAlias(c, id, alias, version, now());
           return RegistryTables.model(c, id);
         });
+    publish(Event.ALIAS_MOVED, model, version, Map.of("alias", alias));
+    return changed;
   }
 
   /** @throws ModelNotFoundException when the model has no such alias */
   public ModelRecord removeAlias(String model, String alias) {
     Names.checkName("model name", model);
     checkAlias(alias);
-    return db.transaction(
+    ModelRecord changed = db.transaction(
         c -> {
           long id = RegistryTables.modelId(c, model, true);
           if (!RegistryTables.removeAlias(c, id, alias)) {
@@ -227,6 +261,8 @@ public final class ModelRegistry implements AutoCloseable {
           }
           return RegistryTables.model(c, id);
         });
+    publish(Event.ALIAS_MOVED, model, null, Map.of("alias", alias, "removed", "true"));
+    return changed;
   }
 
   /**
@@ -252,6 +288,140 @@ public final class ModelRegistry implements AutoCloseable {
         });
   }
 
+  /**
+   * Records a new deployment revision: which versions serve and how traffic splits.
+   *
+   * @throws InvalidInputException when the spec names a version the model does not have
+   * @throws ConflictException when a version it names is not READY
+   */
+  public DeploymentRecord deploy(String model, DeploymentSpec spec) {
+    Names.checkName("model name", model);
+    Objects.requireNonNull(spec, "spec");
+    return changeDeployment(model, (c, id) -> {
+      requireDeployable(c, id, model, spec);
+      return DeploymentTables.append(c, id, model, spec, "deploy", now());
+    });
+  }
+
+  /** The current deployment; empty when the model was never deployed or it was cleared. */
+  public Optional<DeploymentRecord> deployment(String model) {
+    Names.checkName("model name", model);
+    return db.transaction(c -> Optional.ofNullable(
+            DeploymentTables.newest(c, RegistryTables.modelId(c, model, false), model))
+        .filter(d -> !d.cleared()));
+  }
+
+  /** The newest {@code limit} (1-1000) revisions, newest first, cleared ones included. */
+  public List<DeploymentRecord> deploymentHistory(String model, int limit) {
+    Names.checkName("model name", model);
+    if (limit < 1 || limit > PageRequest.MAX_LIMIT) {
+      throw new InvalidInputException(
+          "limit must be 1-" + PageRequest.MAX_LIMIT + ": " + limit);
+    }
+    return db.transaction(
+        c -> DeploymentTables.history(c, RegistryTables.modelId(c, model, false), model, limit));
+  }
+
+  /**
+   * Writes a new revision equal to the one before the current one, so rolling back twice returns
+   * to where one started. The versions it names must still be READY.
+   *
+   * @throws ConflictException when there is no earlier revision
+   */
+  public DeploymentRecord rollback(String model) {
+    Names.checkName("model name", model);
+    return changeDeployment(model, (c, id) -> {
+      DeploymentRecord current = DeploymentTables.newest(c, id, model);
+      DeploymentRecord previous =
+          current == null ? null : DeploymentTables.before(c, id, model, current.revision());
+      if (previous == null) {
+        throw new ConflictException("model '" + model + "' has no deployment revision before "
+            + (current == null ? "the first" : "revision " + current.revision())
+            + " to roll back to");
+      }
+      if (!previous.cleared()) {
+        requireDeployable(c, id, model, previous.spec());
+      }
+      return DeploymentTables.append(c, id, model, previous.spec(),
+          "rollback to revision " + previous.revision(), now());
+    });
+  }
+
+  /**
+   * Sends all traffic to a READY version and points alias {@value #PRODUCTION} at it, both or
+   * neither.
+   *
+   * @throws ModelNotFoundException when the version does not exist
+   * @throws ConflictException when it is not READY
+   */
+  public DeploymentRecord promote(String model, int version) {
+    Names.checkName("model name", model);
+    DeploymentRecord promoted = changeDeployment(model, (c, id) -> {
+      requireReady(requireVersion(c, id, model, version));
+      RegistryTables.putAlias(c, id, PRODUCTION, version, now());
+      return DeploymentTables.append(c, id, model, DeploymentSpec.single(version),
+          "promote version " + version, now());
+    });
+    publish(Event.ALIAS_MOVED, model, version, Map.of("alias", PRODUCTION));
+    return promoted;
+  }
+
+  /** Makes the model serve its newest READY version again; does nothing when not deployed. */
+  public void clearDeployment(String model) {
+    Names.checkName("model name", model);
+    changeDeployment(model, (c, id) -> {
+      DeploymentRecord current = DeploymentTables.newest(c, id, model);
+      return current == null || current.cleared()
+          ? null
+          : DeploymentTables.append(c, id, model, null, "clear", now());
+    });
+  }
+
+  /** A deployment change under the model's row lock, announced once committed. */
+  private DeploymentRecord changeDeployment(String model, DeploymentChange change) {
+    DeploymentRecord written = db.transaction(
+        c -> change.apply(c, RegistryTables.modelId(c, model, true)));
+    if (written != null) {
+      publish(Event.DEPLOYMENT_CHANGED, model, null,
+          Map.of("revision", Integer.toString(written.revision())));
+    }
+    return written;
+  }
+
+  @FunctionalInterface
+  private interface DeploymentChange {
+    /** @return the revision written, or null when nothing changed */
+    DeploymentRecord apply(Connection c, long modelId) throws SQLException;
+  }
+
+  private static void requireDeployable(Connection c, long id, String model, DeploymentSpec spec)
+      throws SQLException {
+    for (int version : spec.versions()) {
+      VersionRecord found = RegistryTables.version(c, id, model, version);
+      if (found == null) {
+        throw new InvalidInputException(
+            "the deployment names " + describe(model, version) + ", which does not exist");
+      }
+      requireReady(found);
+    }
+  }
+
+  private static void requireReady(VersionRecord version) {
+    if (version.state() != VersionState.READY) {
+      throw new ConflictException("only READY versions can serve; "
+          + describe(version.model(), version.version()) + " is " + version.state());
+    }
+  }
+
+  private static void refuseIfDeployed(Connection c, long id, String model, int version)
+      throws SQLException {
+    DeploymentRecord current = DeploymentTables.newest(c, id, model);
+    if (current != null && !current.cleared() && current.spec().versions().contains(version)) {
+      throw new ConflictException(describe(model, version) + " is used by deployment revision "
+          + current.revision() + "; deploy without it or clear the deployment first");
+    }
+  }
+
   public ModelRecord setModelTag(String model, String key, String value) {
     return changeModelTag(model, key, value);
   }
@@ -273,25 +443,34 @@ public final class ModelRegistry implements AutoCloseable {
   private ModelRecord changeModelTag(String model, String key, String valueOrNull) {
     Names.checkName("model name", model);
     checkTag(key, valueOrNull);
-    return db.transaction(
+    ModelRecord changed = db.transaction(
         c -> {
           long id = RegistryTables.modelId(c, model, true);
           changeTag(c, id, null, key, valueOrNull);
           return RegistryTables.model(c, id);
         });
+    publishTagChange(model, null, key, valueOrNull);
+    return changed;
   }
 
   private VersionRecord changeVersionTag(
       String model, int version, String key, String valueOrNull) {
     Names.checkName("model name", model);
     checkTag(key, valueOrNull);
-    return db.transaction(
+    VersionRecord changed = db.transaction(
         c -> {
           long id = RegistryTables.modelId(c, model, true);
           requireVersion(c, id, model, version);
           changeTag(c, id, version, key, valueOrNull);
           return requireVersion(c, id, model, version);
         });
+    publishTagChange(model, version, key, valueOrNull);
+    return changed;
+  }
+
+  private void publishTagChange(String model, Integer version, String key, String valueOrNull) {
+    publish(Event.TAGS_CHANGED, model, version, valueOrNull == null
+        ? Map.of("key", key, "removed", "true") : Map.of("key", key, "value", valueOrNull));
   }
 
   private static void checkTag(String key, String valueOrNull) {
@@ -313,7 +492,8 @@ public final class ModelRegistry implements AutoCloseable {
   /**
    * Deletes a version and, when no other version shares its content, its artifact.
    *
-   * @throws ConflictException when an alias points to it or {@link ProtectedVersions} protects it
+   * @throws ConflictException when an alias points to it, the current deployment uses it, or
+   *     {@link ProtectedVersions} protects it
    */
   public void deleteVersion(String model, int version) {
     Names.checkName("model name", model);
@@ -327,6 +507,7 @@ public final class ModelRegistry implements AutoCloseable {
                 describe(model, version) + " is used by alias '" + aliases.get(0)
                     + "'; move or remove the alias first");
           }
+          refuseIfDeployed(c, id, model, version);
           refuseIfProtected(model, version);
           RegistryTables.deleteVersion(c, id, version);
           deleteIfUnreferenced(c, doomed.sha256());
@@ -335,10 +516,11 @@ public final class ModelRegistry implements AutoCloseable {
           }
           return null;
         });
+    publish(Event.VERSION_DELETED, model, version, Map.of());
   }
 
   /**
-   * Deletes a model with its versions, aliases and tags.
+   * Deletes a model with its versions, aliases, tags and deployment history.
    *
    * @throws ConflictException when {@link ProtectedVersions} protects one of its versions
    */
@@ -355,6 +537,7 @@ public final class ModelRegistry implements AutoCloseable {
           }
           return null;
         });
+    publish(Event.MODEL_DELETED, model, null, Map.of());
   }
 
   private void refuseIfProtected(String model, int version) {
@@ -430,9 +613,24 @@ public final class ModelRegistry implements AutoCloseable {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
+  /**
+   * Announces a committed change. The change stands whatever happens here, so a failure to publish
+   * is logged, not thrown to the caller as if the change had failed.
+   */
+  private void publish(String type, String model, Integer version, Map<String, String> details) {
+    try {
+      events.publish(new Event(type, model, version, details, events.nodeId(), now()));
+    } catch (RuntimeException e) {
+      log.error("{} of '{}' is committed but its event could not be published", type, model, e);
+    }
+  }
+
   @Override
   public void close() {
     db.close();
+    if (ownsEvents) {
+      events.close();
+    }
   }
 
   /** Configures a registry; {@link #build} opens the store and migrates the schema. */
@@ -446,6 +644,7 @@ public final class ModelRegistry implements AutoCloseable {
     private long maxUploadBytes = 4L << 30;
     private Duration orphanGrace = Duration.ofHours(1);
     private ProtectedVersions protectedVersions = ProtectedVersions.NONE;
+    private EventBus eventBus;
 
     private Builder() {}
 
@@ -499,6 +698,15 @@ public final class ModelRegistry implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where changes are announced, e.g. a RabbitMQ bus shared by all nodes; the caller owns and
+     * closes it. Default: an in-process bus that the registry owns and closes.
+     */
+    public Builder eventBus(EventBus bus) {
+      this.eventBus = Objects.requireNonNull(bus, "eventBus");
+      return this;
+    }
+
     public ModelRegistry build() {
       if (dataDir == null && (jdbcUrl == null || artifactDir == null)) {
         throw new IllegalStateException("set dataDir, or both jdbc and artifactDir");
@@ -513,11 +721,13 @@ public final class ModelRegistry implements AutoCloseable {
         db.close();
         throw e;
       }
-      ModelRegistry registry = new ModelRegistry(this, db, store);
+      boolean ownsEvents = eventBus == null;
+      ModelRegistry registry = new ModelRegistry(
+          this, db, store, ownsEvents ? InProcessEventBus.create() : eventBus, ownsEvents);
       try {
         registry.removeOrphanArtifacts(orphanGrace);
       } catch (RuntimeException e) {
-        db.close();
+        registry.close();
         throw e;
       }
       return registry;

@@ -7,8 +7,10 @@ import java.util.concurrent.CompletableFuture;
  * What the API layer needs from serving: inference, metadata, readiness, the repository index,
  * load/unload and statistics. Errors are {@link dev.serval.core.ServalException}s.
  *
- * <p>A {@code version} argument of {@code null} means the model's default version (the newest
- * loaded one).
+ * <p>A {@code version} argument of {@code null} means the model's default version: the newest
+ * loaded one, or where a deployment splits default traffic among versions by weight, a version
+ * drawn by weight for each request ({@link InferenceResult#version} names it) and the one with the
+ * largest share for metadata. Explicit versions reach every loaded version.
  */
 public interface ModelService extends AutoCloseable {
 

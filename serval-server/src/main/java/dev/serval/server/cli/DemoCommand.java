@@ -38,6 +38,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registry;
 
+  @Mixin ServingOptions serving;
+
   @Override
   public Integer call() {
     listen.validate();
@@ -47,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
     writeDemo(repository, sample);
     ServerLauncher launcher =
         ServerLauncher.start(
-            repository, registry.open(registry.dataDir(root.resolve("data"))), listen,
+            repository, registry.open(registry.dataDir(root.resolve("data"))), listen, serving,
             System.out);
     printTryIt(ServerLauncher.baseUrl(listen.host, launcher.port()), sample, System.out);
     launcher.awaitShutdown();

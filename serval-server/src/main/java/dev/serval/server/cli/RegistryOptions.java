@@ -1,7 +1,11 @@
 package dev.serval.server.cli;
 
+import dev.serval.bus.EventBus;
+import dev.serval.bus.RabbitMqEventBus;
+import dev.serval.core.ServalException;
 import dev.serval.registry.ModelRegistry;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -30,6 +34,21 @@ final class RegistryOptions {
   @Option(names = "--db-password", paramLabel = "PASSWORD", description = "Database password.")
   String dbPassword;
 
+  @Option(
+      names = "--artifacts",
+      paramLabel = "DIR",
+      description = "Folder for model artifacts (default: <data>/artifacts); give every node the"
+          + " same shared folder when several share one --db.")
+  Path artifacts;
+
+  @Option(
+      names = "--broker",
+      paramLabel = "AMQP_URI",
+      description = "Share registry events with the other servers on this RabbitMQ broker"
+          + " (e.g. amqp://guest:guest@localhost:5672), so that a push, alias or deployment made"
+          + " on one node goes live on all; use with a shared --db and artifact folder.")
+  URI broker;
+
   /** The data folder asked for, or {@code fallback}. */
   Path dataDir(Path fallback) {
     return data != null ? data : fallback;
@@ -48,18 +67,40 @@ final class RegistryOptions {
     }
     ensureFolder(dataDir);
     ModelRegistry.Builder builder = ModelRegistry.builder().dataDir(dataDir);
+    EventBus bus = broker == null ? null : connectBroker();
+    if (bus != null) {
+      builder.eventBus(bus);
+    }
     if (db != null) {
       builder.jdbc(db, dbUser, dbPassword).artifactDir(dataDir.resolve("artifacts"));
+    }
+    if (artifacts != null) {
+      builder.artifactDir(artifacts);
     }
     String where =
         db != null ? "database " + withoutParameters(db) : "registry in " + dataDir.toAbsolutePath();
     try {
       return builder.build();
     } catch (RuntimeException e) {
+      if (bus != null) {
+        bus.close();
+      }
       throw new CommandException(
           "cannot open the " + where + ": " + Failures.rootMessage(e)
               + (db != null ? "; check --db, --db-user and --db-password"
                   : "; is another server using this --data folder?"));
+    }
+  }
+
+  /** The registry does not close a bus it was given: the caller closes {@code events()}. */
+  private EventBus connectBroker() {
+    if (!"amqp".equals(broker.getScheme()) && !"amqps".equals(broker.getScheme())) {
+      throw new UsageException("--broker must be an amqp:// or amqps:// URI but was " + broker);
+    }
+    try {
+      return RabbitMqEventBus.connect(broker);
+    } catch (ServalException e) {
+      throw new CommandException(e.getMessage());
     }
   }
 

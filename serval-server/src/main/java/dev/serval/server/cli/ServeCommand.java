@@ -32,6 +32,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registry;
 
+  @Mixin ServingOptions serving;
+
   @Override
   public Integer call() {
     listen.validate();
@@ -49,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
       opened.close();
       throw e;
     }
-    ServerLauncher.start(repository, opened, listen, System.out).awaitShutdown();
+    ServerLauncher.start(repository, opened, listen, serving, System.out).awaitShutdown();
     return 0;
   }
 

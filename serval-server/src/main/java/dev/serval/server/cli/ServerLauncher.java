@@ -1,5 +1,6 @@
 package dev.serval.server.cli;
 
+import dev.serval.core.ServalException;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.registry.VersionRecord;
@@ -14,46 +15,61 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Wires the serving stack explicitly (no container): metrics registry, model manager with the
  * ONNX backend, the model registry with its validator, and the HTTP server; installs a shutdown
- * hook that drains gracefully. READY registry versions are served from the model repository
- * (see {@link ReadyVersions}).
+ * hook that drains gracefully. Serving follows the registry (see {@link RegistrySync}); with
+ * {@code --poll} it also follows the model repository folder (see {@link RepositoryPoller}).
  */
 final class ServerLauncher {
   private static final long VALIDATION_DRAIN_SECONDS = 10;
 
+  private static final Duration RESYNC_PERIOD = Duration.ofSeconds(30);
+
   private final ServalServer server;
+  private final RegistrySync sync;
   private final ModelRegistry registry;
   private final ExecutorService validations;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private ServerLauncher(
-      ServalServer server, ModelRegistry registry, ExecutorService validations) {
+  private ServerLauncher(ServalServer server, RegistrySync sync, ModelRegistry registry,
+      ExecutorService validations) {
     this.server = server;
+    this.sync = sync;
     this.registry = registry;
     this.validations = validations;
   }
 
   /**
-   * @param registry an open registry; the launcher owns it from here on and closes it on
-   *     shutdown, or at once when the server cannot start
+   * @param registry an open registry; the launcher owns it (and its event bus) from here on and
+   *     closes it on shutdown, or at once when the server cannot start
    */
-  static ServerLauncher start(
-      Path repository, ModelRegistry registry, ListenOptions listen, PrintStream out) {
+  static ServerLauncher start(Path repository, ModelRegistry registry, ListenOptions listen,
+      ServingOptions serving, PrintStream out) {
     ExecutorService validations = validationExecutor();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ReadyVersions ready = new ReadyVersions(registry, repository);
+    ModelValidator validator = ModelValidator.builder().backend(new OnnxBackend()).build();
     ModelManager models;
+    RegistrySync sync;
     try {
-      printPlaced(ready.placeMissing(), out);
-      models = loadModels(repository, meters, out);
+      models = models(repository, meters, serving);
+      sync = new RegistrySync(registry, new VersionPlacement(registry, repository), models);
+      sync.placeReady();
+      out.println("Loading models from " + repository.toAbsolutePath() + " ...");
+      models.start();
+      sync.start(RESYNC_PERIOD);
+      printIndex(models.index(false), out);
+      if (serving.poll) {
+        poll(repository, models, validator, registry, sync, serving.pollInterval(), out);
+      }
     } catch (RuntimeException e) {
       closeRegistry(validations, registry);
       throw e;
@@ -61,9 +77,8 @@ final class ServerLauncher {
     RegistryService service =
         RegistryService.builder()
             .registry(registry)
-            .validator(ModelValidator.builder().backend(new OnnxBackend()).build())
+            .validator(validator)
             .executor(validations)
-            .onReady(version -> ready.publish(version, models))
             .build();
     ServalServer server =
         ServalServer.builder()
@@ -76,6 +91,7 @@ final class ServerLauncher {
     try {
       server.start();
     } catch (RuntimeException e) {
+      sync.close();
       models.close();
       closeRegistry(validations, registry);
       throw new UsageException(
@@ -84,7 +100,7 @@ final class ServerLauncher {
               + " --port");
     }
     printRecovered(service.recover(), out);
-    ServerLauncher launcher = new ServerLauncher(server, registry, validations);
+    ServerLauncher launcher = new ServerLauncher(server, sync, registry, validations);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> launcher.close(out), "serval-shutdown"));
     String url = baseUrl(listen.host, server.port());
     out.println("Management API:   " + url + ManagementApi.PREFIX);
@@ -92,18 +108,43 @@ final class ServerLauncher {
     return launcher;
   }
 
-  private static ModelManager loadModels(
-      Path repository, PrometheusMeterRegistry meters, PrintStream out) {
-    out.println("Loading models from " + repository.toAbsolutePath() + " ...");
-    ModelManager models =
+  private static ModelManager models(
+      Path repository, PrometheusMeterRegistry meters, ServingOptions serving) {
+    ModelManager.Builder builder =
         ModelManager.builder()
             .repository(repository)
             .backend(new OnnxBackend())
-            .meterRegistry(meters)
-            .build();
-    models.start();
-    printIndex(models.index(false), out);
-    return models;
+            .meterRegistry(meters);
+    long budget = serving.memoryBudgetBytes();
+    if (budget > 0) {
+      builder.memoryBudgetBytes(budget);
+    }
+    return builder.build();
+  }
+
+  /**
+   * Hot reload: the poller shares the registry's serial thread, so it never sees a version folder
+   * the registry is placing, and leaves the models the registry manages to it.
+   */
+  private static void poll(Path repository, ModelManager models, ModelValidator validator,
+      ModelRegistry registry, RegistrySync sync, Duration interval, PrintStream out) {
+    RepositoryPoller poller = new RepositoryPoller(repository, models,
+        new FolderValidation(validator), model -> isRegistered(registry, model));
+    ScheduledExecutorService serial = sync.serial();
+    serial.execute(poller::baseline);
+    long millis = interval.toMillis();
+    serial.scheduleWithFixedDelay(poller::poll, millis, millis, TimeUnit.MILLISECONDS);
+    out.println("Watching " + repository.toAbsolutePath() + " for new versions every "
+        + millis + " ms");
+  }
+
+  private static boolean isRegistered(ModelRegistry registry, String model) {
+    try {
+      registry.getModel(model);
+      return true;
+    } catch (ServalException e) {
+      return false;
+    }
   }
 
   /** One validation at a time: each loads a model, which is memory- and CPU-heavy. */
@@ -146,6 +187,7 @@ final class ServerLauncher {
     try {
       server.close();
     } finally {
+      sync.close();
       closeRegistry(validations, registry);
     }
     out.println("Stopped.");
@@ -164,6 +206,7 @@ final class ServerLauncher {
       Thread.currentThread().interrupt();
     } finally {
       registry.close();
+      registry.events().close(); // a bus given to the registry is not closed by it
     }
   }
 
@@ -175,12 +218,6 @@ final class ServerLauncher {
       String version = e.version() == null ? "" : " v" + e.version();
       String line = "  " + e.name() + version + ": " + e.state();
       out.println(e.state() == ModelState.READY ? line : line + " - " + e.reason());
-    }
-  }
-
-  private static void printPlaced(List<VersionRecord> placed, PrintStream out) {
-    for (VersionRecord v : placed) {
-      out.println("  registry: added " + v.model() + " v" + v.version() + " to the repository");
     }
   }
 

@@ -38,7 +38,8 @@ class CommandLineTest {
     ListenOptions listen = new ListenOptions();
     listen.host = "127.0.0.1";
     listen.port = 0;
-    return ServerLauncher.start(repository, new RegistryOptions().open(data), listen, console);
+    return ServerLauncher.start(
+        repository, new RegistryOptions().open(data), listen, new ServingOptions(), console);
   }
 
   @Test

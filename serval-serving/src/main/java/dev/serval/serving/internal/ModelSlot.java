@@ -1,32 +1,41 @@
 package dev.serval.serving.internal;
 
+import dev.serval.core.InsufficientMemoryException;
 import dev.serval.core.ModelLoadException;
 import dev.serval.core.ModelNotFoundException;
 import dev.serval.core.ModelNotReadyException;
 import dev.serval.core.ServalException;
+import dev.serval.serving.Deployment;
+import dev.serval.serving.InferenceRequest;
 import dev.serval.serving.ModelConfig;
 import dev.serval.serving.ModelState;
 import dev.serval.serving.RepositoryEntry;
 import dev.serval.serving.internal.ModelRepository.ModelFolder;
 import dev.serval.serving.internal.ModelRepository.VersionFolder;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One model name: the versions requests are routed to and the repository state of each version.
- * Routing is an immutable map swapped atomically, so the request path never locks; loads and
- * unloads of the model are serialized by a lifecycle lock.
+ * One model name: the versions requests are routed to, how its default traffic is split, and the
+ * repository state of each version. Routing is an immutable snapshot swapped atomically, so the
+ * request path never locks; loads, deployments and unloads of the model are serialized by a
+ * lifecycle lock.
  *
- * <p>A reload loads and warms the new versions first, then swaps routing, then drains the old ones,
- * so no request is dropped. A version whose reload fails, and every version when a reload loads
- * nothing, keeps serving as loaded before.
+ * <p>Every change loads and warms the new versions first, then swaps routing, then drains the old
+ * ones, so no request is dropped. Under the version policy, a version whose reload fails, and every
+ * version when a reload loads nothing, keeps serving as loaded before. Under a {@link Deployment},
+ * a needed version that fails to load leaves routing as it was. A load the memory budget refuses
+ * changes nothing.
  */
 public final class ModelSlot {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSlot.class);
@@ -35,9 +44,11 @@ public final class ModelSlot {
   private final String name;
   private final ModelRepository repository;
   private final Object lifecycle = new Object();
-  private volatile NavigableMap<Long, ServedVersion> routing = Collections.emptyNavigableMap();
+  private volatile Routing routing = Routing.EMPTY;
   private volatile Map<Long, RepositoryEntry> entries = Map.of();
   private volatile String problem;
+  /** What is loaded: null for the config's version policy. Written under the lifecycle lock. */
+  private volatile Deployment deployment;
 
   /**
    * @param repository where the model's folder is; messages name paths relative to it
@@ -50,25 +61,31 @@ public final class ModelSlot {
   /**
    * The version a request goes to.
    *
-   * @param version a version number, or null for the newest ready one
+   * @param version a version number, or null for a default version: drawn by weight under a
+   *     deployment, else the newest ready one
    * @throws ModelNotFoundException when the model has no such version
    * @throws ModelNotReadyException when the version exists but is not ready
    */
   public ServedVersion route(String version) {
-    NavigableMap<Long, ServedVersion> current = routing;
-    if (version == null) {
-      if (current.isEmpty()) {
-        throw new ModelNotReadyException(
-            "model '" + name + "' has no ready version (" + whyNotReady() + ")");
-      }
-      return current.lastEntry().getValue();
+    Routing current = routing;
+    return version == null ? requireDefault(current).pick() : explicit(current, version);
+  }
+
+  /**
+   * The version that metadata, readiness and statistics speak of: as {@link #route}, but the
+   * default is the version with the largest share rather than a draw.
+   */
+  public ServedVersion lookup(String version) {
+    Routing current = routing;
+    return version == null ? requireDefault(current).primary() : explicit(current, version);
+  }
+
+  /** Sends a copy of a default-routed request to the shadow version, if any; never throws. */
+  public void shadow(InferenceRequest request, long receivedNanos) {
+    ShadowCopy copy = routing.shadow();
+    if (copy != null) {
+      copy.send(request, receivedNanos);
     }
-    long number = parseVersion(version);
-    ServedVersion served = current.get(number);
-    if (served == null) {
-      throw notRouted(version, number);
-    }
-    return served;
   }
 
   /**
@@ -76,16 +93,21 @@ public final class ModelSlot {
    */
   public boolean isReady(String version) {
     try {
-      route(version);
+      lookup(version);
       return true;
     } catch (ModelNotReadyException e) {
       return false;
     }
   }
 
-  /** Ready versions, ascending. */
+  /** Loaded versions (weighted, standby and shadow), ascending. */
   public List<ServedVersion> readyVersions() {
-    return List.copyOf(routing.values());
+    return List.copyOf(routing.loaded().values());
+  }
+
+  /** The deployment in force, or empty when the config's version policy decides. */
+  public Optional<Deployment> deployment() {
+    return Optional.ofNullable(deployment);
   }
 
   /**
@@ -103,72 +125,154 @@ public final class ModelSlot {
   }
 
   /**
-   * Loads the versions the folder's version policy selects, then routes to them and drains the
-   * versions routed before. A serving version whose reload fails keeps serving as loaded before,
-   * and so do all serving versions when the reload loads none; their index entries say why.
+   * Reloads the deployment's versions, or those the folder's version policy selects among the
+   * versions not excluded, then routes to them and drains the versions routed before.
    *
-   * @throws ModelLoadException when no version could be loaded
+   * @param excluded version → why it must not be loaded
+   * @throws ModelLoadException when no version could be loaded, or a version of the deployment
+   *     that was not serving failed to load
+   * @throws ModelNotFoundException when a version of the deployment has no folder
+   * @throws dev.serval.core.InvalidInputException when a version of the deployment is excluded
+   * @throws InsufficientMemoryException when the load would exceed the memory budget
    */
-  public void load(ModelFolder folder, ServingContext context) {
+  public void load(ModelFolder folder, Map<Long, String> excluded, ServingContext context) {
     synchronized (lifecycle) {
-      if (folder.problem() != null) {
-        throw unloadable(folder.problem());
-      }
-      List<Long> selected = selectedVersions(folder);
-      TreeMap<Long, RepositoryEntry> next = initialEntries(folder, selected);
-      publish(next);
-      TreeMap<Long, ServedVersion> loaded = new TreeMap<>();
-      List<String> failures = new ArrayList<>();
-      for (VersionFolder version : folder.versions()) {
-        if (!selected.contains(version.version())) {
-          continue;
-        }
-        String failure = version.problem();
-        if (failure == null) {
-          failure = tryLoad(version, folder.config(), context, loaded);
-        }
-        if (failure != null) {
-          failures.add(failure);
-          keepOrFail(version.version(), failure, loaded, next);
-          publish(next);
-        }
-      }
-      if (loaded.isEmpty()) {
-        throw nothingLoaded(folder, failures, next);
-      }
-      problem = null;
-      swapTo(loaded, next);
+      change(folder, deployment, excluded, false, context);
     }
   }
 
-  /** Stops routing to every version, then drains and frees them. */
+  /**
+   * Serves {@code target}: loads its versions that are not loaded yet, switches routing, then
+   * drains the versions it leaves out. When a version fails to load, nothing changes.
+   *
+   * @throws ModelLoadException naming the version that failed to load and why
+   * @throws ModelNotFoundException when a version has no folder
+   * @throws dev.serval.core.InvalidInputException when a version is excluded
+   * @throws InsufficientMemoryException when the load would exceed the memory budget
+   */
+  public void deploy(
+      ModelFolder folder, Deployment target, Map<Long, String> excluded, ServingContext context) {
+    synchronized (lifecycle) {
+      change(folder, target, excluded, true, context);
+    }
+  }
+
+  /** Drops the deployment and reloads as the version policy selects; see {@link #load}. */
+  public void clearDeployment(
+      ModelFolder folder, Map<Long, String> excluded, ServingContext context) {
+    synchronized (lifecycle) {
+      change(folder, null, excluded, false, context);
+    }
+  }
+
+  /** Stops routing to every version, then drains and frees them. The deployment stays. */
   public void unload() {
     synchronized (lifecycle) {
-      swapTo(Collections.emptyNavigableMap(), new TreeMap<>(entries));
+      swapTo(Routing.EMPTY, new TreeMap<>(entries));
+    }
+  }
+
+  /**
+   * @param target the deployment to serve, or null for the version policy
+   * @param reuse whether versions already loaded are kept as they are rather than reloaded
+   */
+  private void change(
+      ModelFolder folder,
+      Deployment target,
+      Map<Long, String> excluded,
+      boolean reuse,
+      ServingContext context) {
+    if (folder.problem() != null) {
+      throw unloadable(folder.problem());
+    }
+    LoadPlan plan = new LoadPlan(folder, target, excluded, reuse, routing);
+    TreeMap<Long, ServedVersion> loaded = plan.kept();
+    Map<Long, Long> charges = charge(plan.toLoad(), folder.config(), loaded.keySet(), context);
+    Map<Long, RepositoryEntry> before = entries;
+    TreeMap<Long, RepositoryEntry> next = plan.entries();
+    publish(next);
+    long uncommitted = charges.values().stream().mapToLong(Long::longValue).sum();
+    List<String> failures = new ArrayList<>();
+    for (VersionFolder version : plan.toLoad()) {
+      long v = version.version();
+      String failure = version.problem();
+      if (failure == null) {
+        uncommitted -= charges.get(v);
+        failure = tryLoad(version, folder.config(), context, charges.get(v), loaded);
+      }
+      if (failure == null) {
+        continue;
+      }
+      if (target != null && routing.get(v) == null) {
+        context.memory().release(uncommitted);
+        throw abandon(loaded, before, v, failure);
+      }
+      failures.add(failure);
+      keepOrFail(v, failure, loaded, next);
+      publish(next);
+    }
+    if (loaded.isEmpty()) {
+      throw nothingLoaded(folder, excluded, failures, next);
+    }
+    problem = null;
+    deployment = target;
+    swapTo(Routing.of(name, loaded, target, context), next);
+  }
+
+  /**
+   * Charges the memory budget for the versions about to load.
+   *
+   * @param kept versions that stay loaded as they are
+   * @return the charge of each loadable version
+   */
+  private Map<Long, Long> charge(
+      List<VersionFolder> toLoad, ModelConfig config, Collection<Long> kept, ServingContext ctx) {
+    Map<Long, Long> charges = new TreeMap<>();
+    long total = 0;
+    for (VersionFolder version : toLoad) {
+      if (version.problem() == null) {
+        long bytes = MemoryBudget.estimate(version, config);
+        charges.put(version.version(), bytes);
+        total += bytes;
+      }
+    }
+    long replaced = 0;
+    for (ServedVersion serving : routing.loaded().values()) {
+      replaced += kept.contains(serving.version()) ? 0 : serving.estimatedBytes();
+    }
+    try {
+      ctx.memory().charge(name, charges.keySet(), total, replaced);
+      return charges;
+    } catch (InsufficientMemoryException e) {
+      LOG.warn("model '{}' not loaded: {}", name, e.getMessage());
+      reportFailure(e.getMessage());
+      throw e;
     }
   }
 
   /** The model folder itself cannot be loaded (e.g. its config is invalid). */
   private ModelLoadException unloadable(String folderProblem) {
     LOG.warn("model '{}' cannot be loaded: {}", name, folderProblem);
-    if (routing.isEmpty()) {
-      problem = folderProblem;
+    if (routing.loaded().isEmpty()) {
       entries = Map.of();
-    } else {
-      keepServing(new TreeMap<>(entries), folderProblem);
     }
+    reportFailure(folderProblem);
     return new ModelLoadException(folderProblem);
   }
 
   /** A reload loaded no version: whatever served before goes on serving. */
   private ModelLoadException nothingLoaded(
-      ModelFolder folder, List<String> failures, TreeMap<Long, RepositoryEntry> next) {
+      ModelFolder folder,
+      Map<Long, String> excluded,
+      List<String> failures,
+      TreeMap<Long, RepositoryEntry> next) {
     String failure =
         failures.isEmpty()
             ? "model '" + name + "' has no version selected by its version_policy "
                 + folder.config().versionPolicy()
+                + (excluded.isEmpty() ? "" : " (excluded: " + excluded.keySet() + ")")
             : String.join("; ", failures);
-    if (routing.isEmpty()) {
+    if (routing.loaded().isEmpty()) {
       problem = null;
     } else {
       keepServing(next, failure);
@@ -177,17 +281,54 @@ public final class ModelSlot {
   }
 
   /**
+   * A version of a deployment failed to load: the versions loaded for it are freed and routing
+   * stays as it was; the index says why the version is unavailable.
+   */
+  private ModelLoadException abandon(
+      Map<Long, ServedVersion> loaded,
+      Map<Long, RepositoryEntry> before,
+      long version,
+      String failure) {
+    for (ServedVersion served : loaded.values()) {
+      ServedVersion serving = routing.get(served.version());
+      if (serving != served) {
+        served.drainAndClose(); // never routed: nothing to drain
+        if (serving == null) {
+          served.removeMeters();
+        }
+      }
+    }
+    TreeMap<Long, RepositoryEntry> restored = new TreeMap<>(before);
+    restored.put(version, entry(version, ModelState.UNAVAILABLE, failure));
+    publish(restored);
+    return new ModelLoadException(
+        "model '" + name + "' version " + version + " failed to load, so the deployment was not"
+            + " applied and the model serves as before: " + failure);
+  }
+
+  /** Records why a load failed: the model's problem, or on the entries of what serves on. */
+  private void reportFailure(String failure) {
+    if (routing.loaded().isEmpty()) {
+      problem = failure;
+    } else {
+      keepServing(new TreeMap<>(entries), failure);
+    }
+  }
+
+  /**
    * Loads one version into {@code loaded}.
    *
+   * @param charged the version's charge to the memory budget, which it now owns
    * @return null, or why it failed, with paths relative to the repository
    */
   private String tryLoad(
       VersionFolder version,
       ModelConfig config,
       ServingContext context,
+      long charged,
       TreeMap<Long, ServedVersion> loaded) {
     try {
-      loaded.put(version.version(), ServedVersion.load(name, version, config, context));
+      loaded.put(version.version(), ServedVersion.load(name, version, config, context, charged));
       LOG.info("loaded model '{}' version {}", name, version.version());
       return null;
     } catch (ModelLoadException e) {
@@ -216,7 +357,7 @@ public final class ModelSlot {
 
   /** Publishes {@code next} with every routed version marked as serving on despite the failure. */
   private void keepServing(TreeMap<Long, RepositoryEntry> next, String failure) {
-    routing.keySet().forEach(v -> next.put(v, keptEntry(v, failure)));
+    routing.loaded().keySet().forEach(v -> next.put(v, keptEntry(v, failure)));
     publish(next);
   }
 
@@ -227,62 +368,41 @@ public final class ModelSlot {
         "reload failed: " + failure + "; the version loaded before keeps serving");
   }
 
-  private static List<Long> selectedVersions(ModelFolder folder) {
-    return folder
-        .config()
-        .versionPolicy()
-        .select(folder.versions().stream().map(VersionFolder::version).toList());
-  }
-
-  private TreeMap<Long, RepositoryEntry> initialEntries(ModelFolder folder, List<Long> selected) {
-    TreeMap<Long, RepositoryEntry> next = new TreeMap<>();
-    for (VersionFolder version : folder.versions()) {
-      long v = version.version();
-      RepositoryEntry entry;
-      if (!selected.contains(v)) {
-        entry = entry(v, ModelState.UNAVAILABLE, "not selected by the version_policy");
-      } else if (routing.containsKey(v)) {
-        entry = entry(v, ModelState.READY, "");
-      } else if (version.problem() != null) {
-        entry = entry(v, ModelState.UNAVAILABLE, version.problem());
-      } else {
-        entry = entry(v, ModelState.LOADING, "");
-      }
-      next.put(v, entry);
-    }
-    return next;
-  }
-
   /**
-   * Routes to {@code loaded}, then drains the versions routed before that it does not keep;
-   * versions that are not replaced become unavailable ("unloaded"). {@code next} holds every other
-   * version's entry, and the entries of kept versions.
+   * Routes by {@code replacement}, then drains the versions routed before that it does not keep;
+   * those left out become unavailable for the reason {@code next} gives, else "unloaded". {@code
+   * next} holds every other version's entry, and the entries of kept versions.
    */
-  private void swapTo(
-      NavigableMap<Long, ServedVersion> loaded, TreeMap<Long, RepositoryEntry> next) {
-    NavigableMap<Long, ServedVersion> old = routing;
-    loaded.forEach(
-        (v, served) -> {
-          if (old.get(v) != served) {
-            next.put(v, entry(v, ModelState.READY, ""));
-          }
-        });
-    for (Long v : old.keySet()) {
+  private void swapTo(Routing replacement, TreeMap<Long, RepositoryEntry> next) {
+    Routing old = routing;
+    NavigableMap<Long, ServedVersion> loaded = replacement.loaded();
+    Map<Long, RepositoryEntry> afterDrain = new HashMap<>();
+    for (Long v : old.loaded().keySet()) {
       if (!loaded.containsKey(v)) {
+        RepositoryEntry planned = next.get(v);
+        boolean explained = planned != null && planned.state() == ModelState.UNAVAILABLE;
+        afterDrain.put(v, explained ? planned : entry(v, ModelState.UNAVAILABLE, "unloaded"));
         next.put(v, entry(v, ModelState.UNLOADING, ""));
       }
     }
-    routing = Collections.unmodifiableNavigableMap(new TreeMap<>(loaded));
+    routing = replacement;
+    loaded.forEach(
+        (v, served) -> {
+          if (old.get(v) != served) {
+            served.bindMeters();
+            next.put(v, entry(v, ModelState.READY, ""));
+          }
+        });
     publish(next);
-    for (ServedVersion served : old.values()) {
-      ServedVersion successor = loaded.get(served.version());
-      if (successor == served) {
+    for (ServedVersion served : old.loaded().values()) {
+      if (loaded.get(served.version()) == served) {
         continue;
       }
       served.drainAndClose();
-      if (successor == null) {
+      RepositoryEntry unloaded = afterDrain.get(served.version());
+      if (unloaded != null) {
         served.removeMeters();
-        next.put(served.version(), entry(served.version(), ModelState.UNAVAILABLE, "unloaded"));
+        next.put(served.version(), unloaded);
         LOG.info("unloaded model '{}' version {}", name, served.version());
       }
     }
@@ -295,6 +415,23 @@ public final class ModelSlot {
 
   private RepositoryEntry entry(long version, ModelState state, String reason) {
     return new RepositoryEntry(name, Long.toString(version), state, reason);
+  }
+
+  private Routing requireDefault(Routing current) {
+    if (!current.hasDefault()) {
+      throw new ModelNotReadyException(
+          "model '" + name + "' has no ready version (" + whyNotReady() + ")");
+    }
+    return current;
+  }
+
+  private ServedVersion explicit(Routing current, String version) {
+    long number = parseVersion(version);
+    ServedVersion served = current.get(number);
+    if (served == null) {
+      throw notRouted(version, number);
+    }
+    return served;
   }
 
   private ServalException notRouted(String version, long number) {

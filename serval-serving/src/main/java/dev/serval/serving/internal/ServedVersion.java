@@ -48,6 +48,7 @@ public final class ServedVersion {
   private final BatchQueue queue;
   private final VersionStats stats;
   private final VersionMeters meters;
+  private final long estimatedBytes;
   private final List<Thread> workers = new ArrayList<>();
 
   private ServedVersion(
@@ -55,7 +56,8 @@ public final class ServedVersion {
       VersionFolder folder,
       ModelConfig config,
       List<LoadedModel> instances,
-      ServingContext context) {
+      ServingContext context,
+      long estimatedBytes) {
     this.model = model;
     this.version = folder.version();
     this.versionName = Long.toString(version);
@@ -73,16 +75,23 @@ public final class ServedVersion {
     this.queue = new BatchQueue(policy, context.nanoTime());
     this.stats = new VersionStats(policy.maxRows());
     this.meters = context.metrics().forVersion(model, versionName);
+    this.estimatedBytes = estimatedBytes;
   }
 
   /**
    * Loads {@code instance_count} instances, warms each up with a zero input, then starts the
    * workers; the version is ready to serve when this returns.
    *
+   * @param estimatedBytes what the caller charged to the memory budget for this version; the
+   *     version gives it back when it is closed, or at once when it fails to load
    * @throws ModelLoadException when loading or warming up fails; nothing stays open
    */
-  public static ServedVersion load(
-      String model, VersionFolder folder, ModelConfig config, ServingContext context) {
+  static ServedVersion load(
+      String model,
+      VersionFolder folder,
+      ModelConfig config,
+      ServingContext context,
+      long estimatedBytes) {
     List<LoadedModel> instances = new ArrayList<>();
     try {
       for (int i = 0; i < config.instanceCount(); i++) {
@@ -90,11 +99,13 @@ public final class ServedVersion {
         instances.add(instance);
         warmUp(instance, model, folder.version());
       }
-      ServedVersion served = new ServedVersion(model, folder, config, instances, context);
+      ServedVersion served =
+          new ServedVersion(model, folder, config, instances, context, estimatedBytes);
       served.start();
       return served;
     } catch (RuntimeException e) {
       instances.forEach(ServedVersion::closeQuietly);
+      context.memory().release(estimatedBytes);
       throw e instanceof ModelLoadException
           ? e
           : new ModelLoadException(
@@ -112,6 +123,10 @@ public final class ServedVersion {
 
   public Signature signature() {
     return signature;
+  }
+
+  long estimatedBytes() {
+    return estimatedBytes;
   }
 
   public ModelStatistics statistics() {
@@ -161,18 +176,26 @@ public final class ServedVersion {
       }
     }
     instances.forEach(ServedVersion::closeQuietly);
+    context.memory().release(estimatedBytes);
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
   }
 
   /** Removes this version's meters; for an unload, not for a reload that replaces it. */
-  public void removeMeters() {
+  void removeMeters() {
     context.metrics().remove(model, versionName);
   }
 
-  private void start() {
+  /**
+   * Points the version's queue depth gauge at this instance's queue; done when it starts serving,
+   * since a replaced instance keeps its gauge until then and a load that is given up never does.
+   */
+  void bindMeters() {
     meters.bindQueueDepth(queue::depth);
+  }
+
+  private void start() {
     for (int i = 0; i < instances.size(); i++) {
       LoadedModel instance = instances.get(i);
       BatchAssembler assembler = new BatchAssembler(signature.inputs());
