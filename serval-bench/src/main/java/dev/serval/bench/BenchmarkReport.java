@@ -1,17 +1,10 @@
 package dev.serval.bench;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -25,7 +18,7 @@ import java.util.TreeMap;
  *     runtime in this layout, or with the fastest layout when it was not measured
  */
 public record BenchmarkReport(Environment environment, List<RuntimeResult> runtime,
-    List<LoadResult> load, ThreadLayout serverLayout) {
+    List<LoadResult> load, ThreadLayout serverLayout) implements BenchmarkOutput {
 
   /** The target name of the Serval server in load results. */
   public static final String SERVER = "serval";
@@ -33,9 +26,6 @@ public record BenchmarkReport(Environment environment, List<RuntimeResult> runti
   static final double SINGLE_ROW_P99_GOAL_MILLIS = 5;
   static final double PEER_RATIO_GOAL = 10;
   static final double RUNTIME_FRACTION_GOAL = 0.8;
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public BenchmarkReport {
     runtime = List.copyOf(runtime);
@@ -134,17 +124,13 @@ public record BenchmarkReport(Environment environment, List<RuntimeResult> runti
   }
 
   public String toJson() {
-    try {
-      return JSON.writeValueAsString(this);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("report records always serialize", e);
-    }
+    return ReportFormat.json(this);
   }
 
+  @Override
   public String toMarkdown() {
     StringBuilder md = new StringBuilder();
-    md.append(format("Run %s on %d CPUs (%s), %s, %s.%n", environment.startedAt(),
-        environment.cpus(), environment.cpuModel(), environment.java(), environment.os()));
+    md.append(ReportFormat.environmentLine(environment));
     if (!runtime.isEmpty()) {
       md.append("\n**Raw runtime, in process**\n\n")
           .append("| batch | instances x threads | runs/s | rows/s | p50 ms | p99 ms |\n")
@@ -176,24 +162,15 @@ public record BenchmarkReport(Environment environment, List<RuntimeResult> runti
     }
     List<TargetCheck> checks = targets();
     if (!checks.isEmpty()) {
-      md.append("\n**Targets**\n\n| what | measured | goal | met |\n|---|---|---|---|\n");
-      for (TargetCheck c : checks) {
-        String met = c.met() == null ? "" : c.met() ? "yes" : "**no**";
-        md.append("| ").append(c.name()).append(" | ").append(c.measured()).append(" | ")
-            .append(c.goal()).append(" | ").append(met).append(" |\n");
-      }
+      md.append(ReportFormat.targetTable(checks));
     }
     return md.toString();
   }
 
   /** Writes {@link #toJson()} to {@code json} and {@link #toMarkdown()} to {@code markdown}. */
+  @Override
   public void write(Path json, Path markdown) {
-    try {
-      Files.writeString(json, toJson());
-      Files.writeString(markdown, toMarkdown());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the report: " + e.getMessage(), e);
-    }
+    ReportFormat.write(json, toJson(), markdown, toMarkdown());
   }
 
   static String oneLine(RuntimeResult r) {
@@ -212,10 +189,10 @@ public record BenchmarkReport(Environment environment, List<RuntimeResult> runti
   }
 
   private static double millis(long nanos) {
-    return nanos / 1e6;
+    return ReportFormat.millis(nanos);
   }
 
   private static String format(String pattern, Object... args) {
-    return String.format(Locale.ROOT, pattern, args);
+    return ReportFormat.format(pattern, args);
   }
 }

@@ -44,7 +44,12 @@ public final class ServingBenchmark {
 
   /** The default benchmark model: an MLP classifier 64 → 256 → 256 → 10 (FP32). */
   public static void writeDefaultModel(Path file) {
-    SampleModels.write(SampleModels.mlp(64, new int[] {256, 256}, 10, DEFAULT_MODEL_SEED), file);
+    SampleModels.write(defaultModel(DEFAULT_MODEL_SEED), file);
+  }
+
+  /** The default benchmark model's architecture with weights drawn from {@code seed}. */
+  static byte[] defaultModel(long seed) {
+    return SampleModels.mlp(64, new int[] {256, 256}, 10, seed);
   }
 
   /** Command-line entry; see {@link #runCommand}. */

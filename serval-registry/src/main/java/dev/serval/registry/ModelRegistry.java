@@ -77,6 +77,11 @@ public final class ModelRegistry implements AutoCloseable {
     return events;
   }
 
+  /** The metadata database, for backup and restore, which work on all tables at once. */
+  public Database database() {
+    return db;
+  }
+
   /** @throws ConflictException when a model with this name exists */
   public ModelRecord createModel(String name, String description) {
     Names.checkName("model name", name);
@@ -111,23 +116,42 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * Stores the content (and the test cases, if any) and records a new PENDING version. Uploads
-   * are streamed to disk before any database work, so a cut or oversized upload leaves neither a
-   * row nor a file. The test cases are stored as given; the caller checks them.
+   * Pushes a version of an existing model; see {@link #pushVersion(String, InputStream,
+   * VersionMetadata, Optional, boolean)}.
    *
    * @throws ModelNotFoundException when the model does not exist (checked before reading)
-   * @throws dev.serval.core.PayloadTooLargeException when the content exceeds the upload limit
    */
   public VersionRecord pushVersion(
       String model, InputStream content, VersionMetadata metadata, Optional<InputStream> testCases) {
+    return pushVersion(model, content, metadata, testCases, false);
+  }
+
+  /**
+   * Stores the content (and the test cases, if any) and records a new PENDING version. Uploads
+   * are streamed to disk before any database work, so a cut or oversized upload leaves neither a
+   * row nor a file, nor, when {@code register} is set, a new model without versions. The test
+   * cases are stored as given; the caller checks them.
+   *
+   * @param register whether a missing model is registered (once the upload has been received);
+   *     when false, a missing model is refused before anything is read
+   * @throws ModelNotFoundException when the model does not exist and {@code register} is false
+   * @throws dev.serval.core.PayloadTooLargeException when the content exceeds the upload limit
+   */
+  public VersionRecord pushVersion(String model, InputStream content, VersionMetadata metadata,
+      Optional<InputStream> testCases, boolean register) {
     Names.checkName("model name", model);
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(testCases, "testCases");
-    db.transaction(c -> RegistryTables.modelId(c, model, false));
+    if (!register) {
+      db.transaction(c -> RegistryTables.modelId(c, model, false));
+    }
     VersionRecord pushed;
     try (StagedArtifact staged = artifacts.stage(content, maxUploadBytes);
         StagedArtifact cases = testCases.map(in -> artifacts.stage(in, maxUploadBytes)).orElse(null)) {
+      if (register) {
+        registerIfMissing(model);
+      }
       pushed = db.transaction(
           c -> {
             Instant now = now();
@@ -148,6 +172,18 @@ public final class ModelRegistry implements AutoCloseable {
     }
     publish(Event.VERSION_CREATED, model, pushed.version(), Map.of());
     return pushed;
+  }
+
+  /**
+   * In a transaction of its own: inserting into the push's transaction would abort it on
+   * PostgreSQL when a concurrent first push registers the model at the same time.
+   */
+  private void registerIfMissing(String model) {
+    boolean created = db.transaction(
+        c -> RegistryTables.insertModel(c, model, "", now()) >= 0);
+    if (created) {
+      publish(Event.MODEL_CREATED, model, null, Map.of());
+    }
   }
 
   /** Versions still PENDING or VALIDATING, e.g. left so by a crash; oldest first. */

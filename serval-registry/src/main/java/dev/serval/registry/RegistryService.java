@@ -83,9 +83,8 @@ public final class RegistryService {
     Objects.requireNonNull(metadata, "metadata");
     Objects.requireNonNull(testCases, "testCases");
     Optional<byte[]> cases = testCases.map(this::readTestCases);
-    ensureModel(model);
-    VersionRecord pushed =
-        registry.pushVersion(model, artifact, metadata, cases.map(ByteArrayInputStream::new));
+    VersionRecord pushed = registry.pushVersion(
+        model, artifact, metadata, cases.map(ByteArrayInputStream::new), true);
     schedule(pushed);
     return pushed;
   }
@@ -168,14 +167,6 @@ public final class RegistryService {
     }
     TestCases.parse(new ByteArrayInputStream(json));
     return json;
-  }
-
-  private void ensureModel(String model) {
-    try {
-      registry.createModel(model, "");
-    } catch (ConflictException e) {
-      // Already registered, by an earlier push or concurrently: both are fine.
-    }
   }
 
   private void schedule(VersionRecord version) {

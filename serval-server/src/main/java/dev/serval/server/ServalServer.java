@@ -3,12 +3,12 @@ package dev.serval.server;
 import com.linecorp.armeria.server.GracefulShutdown;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
-import dev.serval.core.ModelNotFoundException;
 import dev.serval.server.api.internal.HttpErrors;
 import dev.serval.server.api.internal.MetricsService;
 import dev.serval.server.api.internal.ProtocolApi;
 import dev.serval.server.api.internal.VersionResolver;
 import dev.serval.server.management.ManagementApi;
+import dev.serval.server.management.Rollout;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.serving.ModelService;
@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -34,10 +35,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * drains gracefully and closes the model service.
  */
 public final class ServalServer implements AutoCloseable {
+  /** How long a node without a broker may answer by an alias another node has moved. */
+  private static final long ALIAS_TTL_NANOS = TimeUnit.SECONDS.toNanos(2);
   private final String host;
   private final int requestedPort;
   private final ModelService models;
   private final Server server;
+  /** Null without a registry. */
+  private final AliasCache aliases;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -63,11 +68,13 @@ public final class ServalServer implements AutoCloseable {
             // periodic warning with a stack trace.
             .unloggedExceptionsReportInterval(Duration.ZERO)
             .errorHandler(errors);
-    VersionResolver versions =
-        builder.registry == null ? VersionResolver.IDENTITY : aliases(builder.registry);
+    this.aliases = builder.registry == null ? null
+        : new AliasCache(builder.registry, System::nanoTime, ALIAS_TTL_NANOS);
+    VersionResolver versions = aliases == null ? VersionResolver.IDENTITY : aliases;
     new ProtocolApi(models, this::isReady, version(), versions, errors).registerOn(sb);
     if (builder.registry != null) {
-      new ManagementApi(builder.registry, builder.registryService, errors).registerOn(sb);
+      new ManagementApi(builder.registry, builder.registryService, errors, builder.rollout)
+          .registerOn(sb);
     }
     sb.route().get("/metrics").build(new MetricsService(builder.meterRegistry));
     this.server = sb.build();
@@ -124,8 +131,16 @@ public final class ServalServer implements AutoCloseable {
         models.close();
       } finally {
         gcMetrics.close();
+        if (aliases != null) {
+          aliases.close();
+        }
       }
     }
+  }
+
+  /** The Armeria server, whose routes the OpenAPI document test compares with the document. */
+  Server armeria() {
+    return server;
   }
 
   private boolean isReady() {
@@ -147,17 +162,6 @@ public final class ServalServer implements AutoCloseable {
    * Each aliased request asks the registry's database (no cache, since the registry may be
    * shared with other processes that move aliases).
    */
-  private static VersionResolver aliases(ModelRegistry registry) {
-    return (model, alias) -> {
-      try {
-        return Integer.toString(registry.resolve(model, alias).version());
-      } catch (ModelNotFoundException e) {
-        throw new ModelNotFoundException(
-            "model '" + model + "' has no version or alias '" + alias + "'", e);
-      }
-    };
-  }
-
   /** The release from the jar manifest, or "development" when run from classes. */
   public static String version() {
     String version = ServalServer.class.getPackage().getImplementationVersion();
@@ -183,6 +187,7 @@ public final class ServalServer implements AutoCloseable {
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private ModelRegistry registry;
     private RegistryService registryService;
+    private Rollout rollout = Rollout.NONE;
 
     private Builder() {}
 
@@ -226,7 +231,16 @@ public final class ServalServer implements AutoCloseable {
       return this;
     }
 
-    /** Larger bodies are refused with 413 (pushes to the registry: see its upload limit). */
+    /**
+     * How a deployment change made through the management API goes live on this node before it
+     * is answered; by default it is only recorded.
+     */
+    public Builder rollout(Rollout rollout) {
+      this.rollout = Objects.requireNonNull(rollout, "rollout");
+      return this;
+    }
+
+    /** Larger bodies are refused with 413 (pushes to the registry have the registry's limit). */
     public Builder maxRequestBytes(long maxRequestBytes) {
       if (maxRequestBytes <= 0 || maxRequestBytes > Integer.MAX_VALUE - 8) {
         throw new IllegalArgumentException(

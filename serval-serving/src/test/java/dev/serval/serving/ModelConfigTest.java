@@ -32,7 +32,7 @@ class ModelConfigTest {
     assertThat(config.instanceCount()).isEqualTo(2);
     assertThat(config.dynamicBatching())
         .isEqualTo(new ModelConfig.DynamicBatching(100, List.of(8, 16), 10, 5000));
-    assertThat(config.runtimeOptions()).isEqualTo(new RuntimeOptions(3, 2, "basic"));
+    assertThat(config.runtimeOptions()).isEqualTo(new RuntimeOptions(3, 2, "basic", true));
     assertThat(config.versionPolicy()).isEqualTo(VersionPolicy.specific(List.of(1L, 3L)));
   }
 

@@ -1,6 +1,6 @@
 package dev.serval.bench.internal;
 
-import dev.serval.bench.BenchmarkReport;
+import dev.serval.bench.BenchmarkOutput;
 import dev.serval.bench.ServingBenchmark;
 import dev.serval.bench.ThreadLayout;
 import java.io.PrintStream;
@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The benchmark's small command line, for scripts that run it before or without the Serval CLI.
@@ -49,13 +50,40 @@ public final class BenchCommand {
                                 (default serval-bench-report.json)
         --write-model FILE      only write the benchmark MLP to FILE (e.g. DIR/mlp/1/model.onnx)
         --help                  show this help
+
+      Registry benchmark (instead of the above; starts its own servers on fresh data folders,
+      so --server is not used):
+        --registry              push + validate a large model vs copying it, then registry
+                                list/get latency with many versions
+        --push-width N          hidden width of the pushed MLP 64-N-N-10 (default 5000, ~101 MB)
+        --pushes N              timed pushes, each beside a timed copy; 0 skips (default 5)
+        --warmup-pushes N       untimed pushes first (default 1)
+        --versions N            versions of the model read; 0 skips the reads (default 10000)
+        --models N              further models with one version each (default 200)
+        --requests N            measured requests per read endpoint (default 2000)
+        --warmup-requests N     untimed requests per read endpoint first (default 500)
+        --work-dir DIR          where models and data folders go (default: the temp folder)
+        --out FILE              default serval-registry-bench.json
+
+      Zero-downtime swap benchmark (instead of the above; starts its own server on a fresh
+      data folder with two versions of the benchmark MLP):
+        --swap                  steady 1-row JSON load, then the same load while the deployment
+                                alternates between the versions
+        --clients N             closed-loop clients of both phases (default 16)
+        --warmup SECONDS        untimed load before the steady phase (default 5)
+        --duration SECONDS      measured window of each phase (default 20)
+        --swap-interval SECONDS how often a deployment change starts (default 2)
+        --out FILE              default serval-swap-bench.json
       """;
 
-  private static final Set<String> FLAGS = Set.of("--help");
+  private static final Set<String> FLAGS =
+      Set.of("--help", RegistryBenchCommand.FLAG, SwapBenchCommand.FLAG);
   private static final Set<String> VALUE_OPTIONS = Set.of("--server", "--peer", "--peer-name",
       "--model", "--model-name", "--warmup", "--duration", "--runtime-warmup",
-      "--runtime-duration", "--server-warmup", "--server-layout", "--batch-sizes", "--layouts", "--clients", "--rows",
-      "--multi-row-clients", "--out", "--write-model");
+      "--runtime-duration", "--server-warmup", "--server-layout", "--batch-sizes", "--layouts",
+      "--clients", "--rows", "--multi-row-clients", "--out", "--write-model", "--push-width",
+      "--pushes", "--warmup-pushes", "--versions", "--models", "--requests", "--warmup-requests",
+      "--work-dir", SwapBenchCommand.INTERVAL);
 
   private BenchCommand() {}
 
@@ -79,17 +107,40 @@ public final class BenchCommand {
       out.println("wrote " + file);
       return 0;
     }
-    ServingBenchmark benchmark;
     Path json;
+    Supplier<BenchmarkOutput> benchmark;
     try {
-      json = Path.of(options.getOrDefault("--out", "serval-bench-report.json"));
-      benchmark = configure(options, err);
+      json = Path.of(options.getOrDefault("--out", defaultOut(options)));
+      benchmark = configureAny(options, err);
     } catch (IllegalArgumentException e) {
       err.println("serval-bench: " + e.getMessage());
       return 2;
     }
+    return runAndWrite(benchmark, json, out, err);
+  }
+
+  private static String defaultOut(Map<String, String> options) {
+    if (options.containsKey(SwapBenchCommand.FLAG)) {
+      return "serval-swap-bench.json";
+    }
+    return options.containsKey(RegistryBenchCommand.FLAG)
+        ? "serval-registry-bench.json" : "serval-bench-report.json";
+  }
+
+  private static Supplier<BenchmarkOutput> configureAny(Map<String, String> options,
+      PrintStream err) {
+    if (options.containsKey(SwapBenchCommand.FLAG)) {
+      return SwapBenchCommand.configure(options, err)::run;
+    }
+    SwapBenchCommand.refuseSwapOptions(options);
+    return options.containsKey(RegistryBenchCommand.FLAG)
+        ? RegistryBenchCommand.configure(options, err)::run : configure(options, err)::run;
+  }
+
+  private static int runAndWrite(Supplier<BenchmarkOutput> benchmark, Path json, PrintStream out,
+      PrintStream err) {
     try {
-      BenchmarkReport report = benchmark.run();
+      BenchmarkOutput report = benchmark.get();
       Path markdown = json.resolveSibling(json.getFileName().toString()
           .replaceFirst("\\.json$", "") + ".md");
       report.write(json, markdown);
@@ -123,6 +174,7 @@ public final class BenchCommand {
   }
 
   private static ServingBenchmark configure(Map<String, String> o, PrintStream err) {
+    RegistryBenchCommand.refuseRegistryOptions(o);
     ServingBenchmark.Builder b = ServingBenchmark.builder().progress(err::println);
     if (o.containsKey("--server")) {
       b.server(URI.create(o.get("--server")));
@@ -160,7 +212,7 @@ public final class BenchCommand {
     return b.build();
   }
 
-  private static Duration seconds(Map<String, String> o, String name, double fallback) {
+  static Duration seconds(Map<String, String> o, String name, double fallback) {
     String text = o.get(name);
     try {
       double value = text == null ? fallback : Double.parseDouble(text);
@@ -171,7 +223,7 @@ public final class BenchCommand {
     }
   }
 
-  private static int[] ints(Map<String, String> o, String name) {
+  static int[] ints(Map<String, String> o, String name) {
     String text = o.get(name);
     try {
       return Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt)
@@ -180,6 +232,19 @@ public final class BenchCommand {
       throw new IllegalArgumentException(name + " must be a comma-separated list of integers but "
           + "was '" + text + "'");
     }
+  }
+
+  /** The option's value, which must be one integer, or {@code fallback} when it is not given. */
+  static int number(Map<String, String> o, String name, int fallback) {
+    if (!o.containsKey(name)) {
+      return fallback;
+    }
+    int[] values = ints(o, name);
+    if (values.length != 1) {
+      throw new IllegalArgumentException(name + " must be one number but was '" + o.get(name)
+          + "'");
+    }
+    return values[0];
   }
 
   private static List<ThreadLayout> layouts(String text) {

@@ -55,6 +55,10 @@ public final class ModelEndpoint {
     return modelPath + "/infer";
   }
 
+  public URI inferUri() {
+    return base.resolve(inferPath());
+  }
+
   /**
    * The model's inputs as its metadata reports them.
    *

@@ -24,7 +24,8 @@ class BenchCommandTest {
   void helpListsEveryOption() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--server URL", "--peer URL",
-        "--write-model FILE", "--layouts LIST");
+        "--write-model FILE", "--layouts LIST", "--registry", "--versions N", "--swap",
+        "--swap-interval SECONDS");
   }
 
   @Test
@@ -75,5 +76,33 @@ class BenchCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("benchmark failed")
         .doesNotContain("\tat ");
     assertThat(Files.exists(dir.resolve("r.json"))).isFalse();
+  }
+
+  @Test
+  void registryOptionsNeedTheRegistryFlagAndOneNumber() {
+    assertThat(run("--versions", "50")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--versions needs --registry");
+    assertThat(run("--registry", "--pushes", "1,2")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--pushes must be one number but was '1,2'");
+    assertThat(run("--registry", "--pushes", "0", "--versions", "0")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("nothing to run");
+  }
+
+  @Test
+  void swapOptionsNeedTheSwapFlagAndSwapTakesNoOtherBenchmarksOptions() {
+    assertThat(run("--swap-interval", "1")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--swap-interval needs --swap");
+    assertThat(run("--registry", "--swap-interval", "1")).isEqualTo(2);
+    assertThat(run("--swap", "--registry")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--registry is not used with --swap");
+    assertThat(run("--swap", "--server", "http://127.0.0.1:1")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--server is not used with --swap");
+    assertThat(run("--swap", "--clients", "4,8")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--clients must be one number but was '4,8'");
+    assertThat(run("--swap", "--duration", "2", "--swap-interval", "2")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("swapInterval must be shorter than the duration");
   }
 }

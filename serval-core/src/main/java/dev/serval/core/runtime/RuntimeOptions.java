@@ -6,8 +6,12 @@ package dev.serval.core.runtime;
  * @param intraOpThreads threads one operator may use; 0 lets the runtime decide
  * @param interOpThreads threads for independent operators; 0 lets the runtime decide
  * @param optimizationLevel graph optimization: "none", "basic", "extended" or "all"
+ * @param prepackWeights whether the runtime may keep weights in a second, compute-friendly layout:
+ *     faster inference for a longer load and more memory, so worth it for a model that serves but
+ *     not for one loaded to be checked and closed
  */
-public record RuntimeOptions(int intraOpThreads, int interOpThreads, String optimizationLevel) {
+public record RuntimeOptions(
+    int intraOpThreads, int interOpThreads, String optimizationLevel, boolean prepackWeights) {
   public RuntimeOptions {
     if (intraOpThreads < 0) {
       throw new IllegalArgumentException("intraOpThreads must be >= 0 but was " + intraOpThreads);
@@ -35,6 +39,7 @@ public record RuntimeOptions(int intraOpThreads, int interOpThreads, String opti
     private int intraOpThreads = 1;
     private int interOpThreads = 1;
     private String optimizationLevel = "all";
+    private boolean prepackWeights = true;
 
     private Builder() {}
 
@@ -53,8 +58,13 @@ public record RuntimeOptions(int intraOpThreads, int interOpThreads, String opti
       return this;
     }
 
+    public Builder prepackWeights(boolean prepack) {
+      this.prepackWeights = prepack;
+      return this;
+    }
+
     public RuntimeOptions build() {
-      return new RuntimeOptions(intraOpThreads, interOpThreads, optimizationLevel);
+      return new RuntimeOptions(intraOpThreads, interOpThreads, optimizationLevel, prepackWeights);
     }
   }
 }

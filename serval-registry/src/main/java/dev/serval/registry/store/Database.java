@@ -88,13 +88,32 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code work}, which must only read, in one REPEATABLE READ transaction, so that all its
+   * queries see the same committed state: a backup reads every table consistently while others
+   * keep writing. The connection is marked read-only (PostgreSQL enforces it, H2 does not) and
+   * not pooled, so its settings never leak into later transactions.
+   */
+  public <T> T snapshot(Work<T> work) {
+    try (Connection connection = connect()) {
+      connection.setReadOnly(true);
+      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      T result = work.run(connection);
+      connection.commit();
+      return result;
+    } catch (SQLException e) {
+      throw new StorageException("database error: " + e.getMessage(), e);
+    }
+  }
+
   private Connection borrow() {
     Connection connection = idle.poll();
-    if (connection != null) {
-      return connection;
-    }
+    return connection != null ? connection : connect();
+  }
+
+  private Connection connect() {
     try {
-      connection = DriverManager.getConnection(url, user, password);
+      Connection connection = DriverManager.getConnection(url, user, password);
       connection.setAutoCommit(false);
       return connection;
     } catch (SQLException e) {

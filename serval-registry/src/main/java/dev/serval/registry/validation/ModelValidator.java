@@ -323,7 +323,7 @@ public final class ModelValidator {
   public static final class Builder {
     private final List<ModelBackend> backends = new ArrayList<>();
     private RuntimeOptions options =
-        RuntimeOptions.builder().intraOpThreads(1).interOpThreads(1).build();
+        RuntimeOptions.builder().intraOpThreads(1).interOpThreads(1).prepackWeights(false).build();
     private long seed;
     private Duration stepTimeout;
 
@@ -335,7 +335,7 @@ public final class ModelValidator {
       return this;
     }
 
-    /** Runtime settings for loading models; defaults to one thread. */
+    /** Runtime settings for loading models; defaults to one thread and no prepacked weights. */
     public Builder runtimeOptions(RuntimeOptions options) {
       this.options = Objects.requireNonNull(options, "options");
       return this;

@@ -23,8 +23,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (args.contains("--help") || args.contains("--server") || hasOption("--write-model")
-        || args.stream().anyMatch(a -> a.startsWith("--server="))) {
+    // The registry benchmark starts the servers it measures itself.
+    if (args.contains("--help") || hasOption("--server") || hasOption("--write-model")
+        || args.contains("--registry") || args.contains("--swap")) {
       return ServingBenchmark.runCommand(args.toArray(String[]::new), System.out, System.err);
     }
     try (ChildServer server = ChildServer.startWithBenchmarkModel(System.err)) {

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ModelsCommand.class,
       BenchCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -35,6 +35,12 @@ import picocli.CommandLine.Spec;
       ModelsCommand.Get.class,
       ModelsCommand.Versions.class,
       ModelsCommand.Alias.class,
+      DeploymentCommands.Deploy.class,
+      DeploymentCommands.Promote.class,
+      DeploymentCommands.Rollback.class,
+      DeploymentCommands.Show.class,
+      ModelsCommand.Tag.class,
+      ModelsCommand.Untag.class,
       ModelsCommand.Delete.class
     })
 final class ModelsCommand implements Runnable {
@@ -322,6 +328,82 @@ final class ModelsCommand implements Runnable {
       return print(answer, out, m -> out.println(remove
           ? model + ": removed alias " + alias
           : model + ": " + alias + " -> v" + version));
+    }
+  }
+
+  /** What {@code tag} and {@code untag} share: NAME or NAME:VERSION, and printing the tags. */
+  abstract static class TagCommand extends ClientCommand {
+    @Parameters(
+        index = "0",
+        paramLabel = "NAME[:VERSION]",
+        description = "Model name; with :VERSION (a number) the version's tags instead.")
+    String target;
+
+    /** The tags route of the model or version, ending in "/tags/". */
+    String tagsPath() {
+      int colon = target.lastIndexOf(':');
+      if (colon < 0) {
+        return modelPath(target) + "/tags/";
+      }
+      String version = target.substring(colon + 1);
+      if (!version.matches("[1-9][0-9]{0,9}")) {
+        throw new UsageException(
+            "NAME[:VERSION] needs a version number >= 1 after ':' but was '" + target + "'");
+      }
+      return modelPath(target.substring(0, colon)) + "/versions/" + version + "/tags/";
+    }
+
+    int printTags(JsonNode answer, PrintWriter out) {
+      return print(answer, out, r -> out.println(target + " tags: " + pairs(r.path("tags"), "")));
+    }
+  }
+
+  @Command(
+      name = "tag",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Set tags of a model, or of one version with NAME:VERSION; existing keys are overwritten.",
+        "Example: ./serval models tag iris:2 stage=prod owner=ana"
+      })
+  static final class Tag extends TagCommand {
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY=VALUE", description = "Tags.")
+    List<String> tags;
+
+    @Override
+    int run(ServalClient client, PrintWriter out) {
+      String path = tagsPath();
+      JsonNode answer = null;
+      for (String tag : tags) {
+        int eq = tag.indexOf('=');
+        if (eq < 1) {
+          throw new UsageException("a tag must be KEY=VALUE but was '" + tag + "'");
+        }
+        answer = client.put(path + ServalClient.segment(tag.substring(0, eq)),
+            Map.of("value", tag.substring(eq + 1)));
+      }
+      return printTags(answer, out);
+    }
+  }
+
+  @Command(
+      name = "untag",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Remove tags of a model, or of one version with NAME:VERSION; unset keys are ignored.",
+        "Example: ./serval models untag iris:2 stage"
+      })
+  static final class Untag extends TagCommand {
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "KEY", description = "Tag keys.")
+    List<String> keys;
+
+    @Override
+    int run(ServalClient client, PrintWriter out) {
+      String path = tagsPath();
+      JsonNode answer = null;
+      for (String key : keys) {
+        answer = client.delete(path + ServalClient.segment(key));
+      }
+      return printTags(answer, out);
     }
   }
 

@@ -8,10 +8,15 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import picocli.CommandLine.Option;
 
 /** Where the model registry keeps its metadata and artifacts; shared by the server commands. */
 final class RegistryOptions {
+  static final Path DEFAULT_DATA = Path.of(System.getProperty("user.home"), ".serval", "data");
+  /** H2's error code for a database file locked by another process. */
+  private static final int H2_DATABASE_IN_USE = 90020;
+
   @Option(
       names = "--data",
       paramLabel = "DIR",
@@ -85,11 +90,24 @@ final class RegistryOptions {
       if (bus != null) {
         bus.close();
       }
+      if (lockedByAnotherProcess(e)) {
+        throw new CommandException("the " + where + " is in use by another process, probably a"
+            + " running server; stop the server first");
+      }
       throw new CommandException(
           "cannot open the " + where + ": " + Failures.rootMessage(e)
               + (db != null ? "; check --db, --db-user and --db-password"
                   : "; is another server using this --data folder?"));
     }
+  }
+
+  private static boolean lockedByAnotherProcess(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_IN_USE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The registry does not close a bus it was given: the caller closes {@code events()}. */

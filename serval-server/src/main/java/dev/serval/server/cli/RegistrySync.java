@@ -2,6 +2,7 @@ package dev.serval.server.cli;
 
 import dev.serval.bus.Event;
 import dev.serval.bus.Subscription;
+import dev.serval.core.DeadlineExceededException;
 import dev.serval.core.ModelNotFoundException;
 import dev.serval.core.ServalException;
 import dev.serval.registry.DeploymentRecord;
@@ -13,6 +14,7 @@ import dev.serval.registry.Page;
 import dev.serval.registry.PageRequest;
 import dev.serval.registry.VersionRecord;
 import dev.serval.registry.VersionState;
+import dev.serval.server.management.Rollout;
 import dev.serval.serving.Deployment;
 import dev.serval.serving.ModelManager;
 import java.time.Duration;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All work runs on one thread, so changes apply in the order they arrive and never overlap.
  */
-final class RegistrySync implements AutoCloseable {
+final class RegistrySync implements Rollout, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegistrySync.class);
   private static final int PAGE = PageRequest.MAX_LIMIT;
   private static final Set<String> CHANGES_SERVING = Set.of(Event.VERSION_VALIDATED,
@@ -95,6 +97,7 @@ final class RegistrySync implements AutoCloseable {
     return serial;
   }
 
+  @Override
   public void apply(String model, Duration timeout) {
     CompletableFuture<Void> done = CompletableFuture.runAsync(() -> applyOrThrow(model), serial);
     try {
@@ -105,7 +108,7 @@ final class RegistrySync implements AutoCloseable {
       }
       throw new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
-      throw new dev.serval.core.DeadlineExceededException("model '" + model
+      throw new DeadlineExceededException("model '" + model
           + "' is still loading after " + timeout.toSeconds() + " s; it goes live when loaded");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -79,6 +79,14 @@ final class ServalClient {
             .build());
   }
 
+  JsonNode postJson(String path, Object body) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(toJson(body)))
+            .build());
+  }
+
   JsonNode post(String path, BodyPublisher body, Map<String, String> headers) {
     HttpRequest.Builder request =
         request(path).header("Content-Type", "application/octet-stream").POST(body);

@@ -42,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
           "--model-repository " + modelRepository + " is not a folder; create it with one "
               + "sub-folder per model, e.g. " + modelRepository.resolve("mymodel/1/model.onnx"));
     }
-    Path data = registry.dataDir(Path.of(System.getProperty("user.home"), ".serval", "data"));
+    Path data = registry.dataDir(RegistryOptions.DEFAULT_DATA);
     ModelRegistry opened = registry.open(data);
     Path repository;
     try {

@@ -87,6 +87,7 @@ final class ServerLauncher {
             .modelService(models)
             .meterRegistry(meters)
             .registry(registry, service)
+            .rollout(sync)
             .build();
     try {
       server.start();

@@ -14,6 +14,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.serval.core.DeadlineExceededException;
 import dev.serval.core.InvalidInputException;
+import dev.serval.core.ServalException;
 import dev.serval.registry.Lineage;
 import dev.serval.registry.ModelFilter;
 import dev.serval.registry.ModelRegistry;
@@ -24,6 +25,10 @@ import dev.serval.registry.VersionRecord;
 import dev.serval.server.api.internal.HttpErrors;
 import dev.serval.server.management.internal.ManagementJson;
 import dev.serval.server.management.internal.ManagementJson.AliasRequest;
+import dev.serval.server.management.internal.ManagementJson.DeployRequest;
+import dev.serval.server.management.internal.ManagementJson.PromoteRequest;
+import dev.serval.server.management.internal.ManagementJson.TagRequest;
+import dev.serval.server.management.internal.OpenApiDocument;
 import dev.serval.server.management.internal.PrefixInputStream;
 import dev.serval.server.management.internal.Queries;
 import java.io.IOException;
@@ -33,16 +38,21 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The management REST API under {@value #PREFIX}: push versions (streamed to the registry), list
- * and get models and versions, move aliases, delete. Every registry call blocks (database, disk),
- * so all of them run on the blocking task executor.
+ * The management REST API under {@value #PREFIX}: push versions (streamed to the registry, which
+ * registers the model once the upload is complete), list and get models and versions, move aliases, set and remove tags, delete; and
+ * the OpenAPI document of the whole REST surface at {@value #OPENAPI_PATH}. Every registry call
+ * blocks (database, disk), so all of them run on the blocking task executor.
  */
 public final class ManagementApi {
   public static final String PREFIX = "/api/v1/models";
+  public static final String OPENAPI_PATH = "/api/v1/openapi.json";
   /** Length of the test case JSON that precedes the artifact in a push body. */
   public static final String TEST_CASES_LENGTH = "serval-test-cases-length";
 
@@ -54,18 +64,27 @@ public final class ManagementApi {
   private static final Set<String> MODEL_LIST_PARAMS = Set.of("prefix", "tag", "limit", "after");
   private static final Set<String> PAGE_PARAMS = Set.of("limit", "after");
   private static final Set<String> NO_PARAMS = Set.of();
+  private static final Set<String> ROLLOUT_PARAMS = Set.of("timeout_seconds");
+  private static final Set<String> HISTORY_PARAMS = Set.of("limit");
+  private static final int DEFAULT_HISTORY = 20;
+  private static final Logger log = LoggerFactory.getLogger(ManagementApi.class);
 
   private final ModelRegistry registry;
   private final RegistryService service;
   private final HttpErrors errors;
+  private final Rollout rollout;
+  private final byte[] openApi = OpenApiDocument.load();
 
   /**
    * @param registry what {@code service} pushes to; read and changed directly by the other routes
+   * @param rollout makes this node serve a deployment change before the change is answered
    */
-  public ManagementApi(ModelRegistry registry, RegistryService service, HttpErrors errors) {
+  public ManagementApi(
+      ModelRegistry registry, RegistryService service, HttpErrors errors, Rollout rollout) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.service = Objects.requireNonNull(service, "service");
     this.errors = Objects.requireNonNull(errors, "errors");
+    this.rollout = Objects.requireNonNull(rollout, "rollout");
   }
 
   public void registerOn(ServerBuilder sb) {
@@ -81,6 +100,20 @@ public final class ManagementApi {
     sb.route().delete(model + "/versions/{version}").build(blocking(this::deleteVersion));
     sb.route().put(model + "/aliases/{alias}").build(this::setAlias);
     sb.route().delete(model + "/aliases/{alias}").build(blocking(this::removeAlias));
+    sb.route().put(model + "/tags/{key}").build(this::setModelTag);
+    sb.route().delete(model + "/tags/{key}").build(blocking(this::removeModelTag));
+    sb.route().put(model + "/versions/{version}/tags/{key}").build(this::setVersionTag);
+    sb.route().delete(model + "/versions/{version}/tags/{key}")
+        .build(blocking(this::removeVersionTag));
+    sb.route().get(model + "/deployment").build(blocking(this::getDeployment));
+    sb.route().put(model + "/deployment").build(this::deploy);
+    sb.route().delete(model + "/deployment").build(blocking(this::clearDeployment));
+    sb.route().post(model + "/deployment/promote").build(this::promote);
+    sb.route().post(model + "/deployment/rollback").build(blocking(this::rollback));
+    sb.route().get(OPENAPI_PATH).build((ctx, req) -> {
+      Queries.allowOnly(ctx.queryParams(), NO_PARAMS);
+      return ok(openApi);
+    });
   }
 
   private HttpResponse push(ServiceRequestContext ctx, HttpRequest req) {
@@ -90,11 +123,9 @@ public final class ManagementApi {
     VersionMetadata metadata =
         new VersionMetadata(
             Queries.text(query, "description", ""), Queries.tags(query, "tag"), Lineage.NONE);
-    Optional<Duration> wait =
-        Queries.bool(query, "wait")
-            ? Optional.of(Duration.ofSeconds(Queries.integer(
-                query, "timeout_seconds", DEFAULT_WAIT_SECONDS, 1, MAX_WAIT_SECONDS)))
-            : Optional.empty();
+    Duration timeout = Duration.ofSeconds(
+        Queries.integer(query, "timeout_seconds", DEFAULT_WAIT_SECONDS, 1, MAX_WAIT_SECONDS));
+    Optional<Duration> wait = Queries.bool(query, "wait") ? Optional.of(timeout) : Optional.empty();
     long testCasesLength = testCasesLength(req.headers());
     // A large upload (and the wait for validation) may outlast a timeout sized for inference.
     ctx.clearRequestTimeout();
@@ -106,7 +137,7 @@ public final class ManagementApi {
                 : Optional.of(new PrefixInputStream(in, testCasesLength));
         // RegistryService reads the test cases in full before the artifact.
         VersionRecord pushed = service.push(model, in, metadata, testCases);
-        VersionRecord current = wait.map(timeout -> await(pushed, timeout))
+        VersionRecord current = wait.map(limit -> await(pushed, limit))
             .orElseGet(() -> registry.getVersion(model, pushed.version()));
         ResponseHeaders headers =
             ResponseHeaders.builder(HttpStatus.CREATED)
@@ -201,25 +232,122 @@ public final class ManagementApi {
   }
 
   private HttpResponse setAlias(ServiceRequestContext ctx, HttpRequest req) {
-    Queries.allowOnly(ctx.queryParams(), NO_PARAMS);
-    return HttpResponse.of(
-        req.aggregate()
-            .thenApplyAsync(
-                body -> {
-                  AliasRequest request =
-                      ManagementJson.read(body.content().array(), AliasRequest.class,
-                          "alias request");
-                  return ok(ManagementJson.model(registry.setAlias(
-                      ctx.pathParam("model"), ctx.pathParam("alias"), request.version())));
-                },
-                ctx.blockingTaskExecutor())
-            .exceptionally(errors::toResponse));
+    return withBody(ctx, req, AliasRequest.class, "alias request", alias -> ManagementJson.model(
+        registry.setAlias(ctx.pathParam("model"), ctx.pathParam("alias"), alias.version())));
   }
 
   private HttpResponse removeAlias(ServiceRequestContext ctx) {
     Queries.allowOnly(ctx.queryParams(), NO_PARAMS);
     return ok(ManagementJson.model(
         registry.removeAlias(ctx.pathParam("model"), ctx.pathParam("alias"))));
+  }
+
+  private HttpResponse setModelTag(ServiceRequestContext ctx, HttpRequest req) {
+    return withBody(ctx, req, TagRequest.class, "tag request", tag -> ManagementJson.model(
+        registry.setModelTag(ctx.pathParam("model"), ctx.pathParam("key"), tag.value())));
+  }
+
+  private HttpResponse removeModelTag(ServiceRequestContext ctx) {
+    Queries.allowOnly(ctx.queryParams(), NO_PARAMS);
+    return ok(ManagementJson.model(
+        registry.removeModelTag(ctx.pathParam("model"), ctx.pathParam("key"))));
+  }
+
+  private HttpResponse setVersionTag(ServiceRequestContext ctx, HttpRequest req) {
+    return withBody(ctx, req, TagRequest.class, "tag request", tag -> ManagementJson.version(
+        registry.setVersionTag(ctx.pathParam("model"), versionNumber(ctx.pathParam("version")),
+            ctx.pathParam("key"), tag.value())));
+  }
+
+  private HttpResponse removeVersionTag(ServiceRequestContext ctx) {
+    Queries.allowOnly(ctx.queryParams(), NO_PARAMS);
+    return ok(ManagementJson.version(registry.removeVersionTag(ctx.pathParam("model"),
+        versionNumber(ctx.pathParam("version")), ctx.pathParam("key"))));
+  }
+
+  private HttpResponse getDeployment(ServiceRequestContext ctx) {
+    QueryParams query = ctx.queryParams();
+    Queries.allowOnly(query, HISTORY_PARAMS);
+    return ok(deployment(ctx.pathParam("model"),
+        Queries.integer(query, "limit", DEFAULT_HISTORY, 1, DEFAULT_LIMIT)));
+  }
+
+  private HttpResponse deploy(ServiceRequestContext ctx, HttpRequest req) {
+    return withBody(ctx, req, ROLLOUT_PARAMS, DeployRequest.class, "deployment request",
+        request -> rollOut(ctx, model -> registry.deploy(model, request.spec())));
+  }
+
+  private HttpResponse promote(ServiceRequestContext ctx, HttpRequest req) {
+    return withBody(ctx, req, ROLLOUT_PARAMS, PromoteRequest.class, "promote request",
+        request -> rollOut(ctx, model -> registry.promote(model, request.version())));
+  }
+
+  private HttpResponse rollback(ServiceRequestContext ctx) {
+    Queries.allowOnly(ctx.queryParams(), ROLLOUT_PARAMS);
+    return ok(rollOut(ctx, registry::rollback));
+  }
+
+  private HttpResponse clearDeployment(ServiceRequestContext ctx) {
+    Queries.allowOnly(ctx.queryParams(), ROLLOUT_PARAMS);
+    return ok(rollOut(ctx, registry::clearDeployment));
+  }
+
+  /**
+   * Records the change, then waits until this node serves it. When serving refuses it (a load
+   * failed, or would exceed the memory budget), the registry goes back to the revision before, so
+   * that it never names a deployment that cannot serve, and the refusal is the answer.
+   */
+  private byte[] rollOut(ServiceRequestContext ctx, Consumer<String> change) {
+    // Loading and warming a model may outlast a timeout sized for inference.
+    ctx.clearRequestTimeout();
+    String model = ctx.pathParam("model");
+    Duration timeout = Duration.ofSeconds(Queries.integer(
+        ctx.queryParams(), "timeout_seconds", DEFAULT_WAIT_SECONDS, 1, MAX_WAIT_SECONDS));
+    change.accept(model);
+    try {
+      rollout.apply(model, timeout);
+    } catch (DeadlineExceededException e) {
+      throw e; // still loading: it serves once loaded
+    } catch (ServalException e) {
+      revert(model, timeout);
+      throw e;
+    }
+    return deployment(model, DEFAULT_HISTORY);
+  }
+
+  private void revert(String model, Duration timeout) {
+    try {
+      registry.rollback(model);
+    } catch (ServalException noEarlierRevision) {
+      registry.clearDeployment(model);
+    }
+    try {
+      rollout.apply(model, timeout);
+    } catch (ServalException e) {
+      log.warn("'{}' did not return to its previous deployment: {}", model, e.getMessage());
+    }
+  }
+
+  private byte[] deployment(String model, int history) {
+    return ManagementJson.deployment(
+        model, registry.deployment(model), registry.deploymentHistory(model, history));
+  }
+
+  /** Reads a small JSON body, then answers {@code respond}'s JSON on the blocking executor. */
+  private <T> HttpResponse withBody(ServiceRequestContext ctx, HttpRequest req, Class<T> type,
+      String what, Function<T, byte[]> respond) {
+    return withBody(ctx, req, NO_PARAMS, type, what, respond);
+  }
+
+  private <T> HttpResponse withBody(ServiceRequestContext ctx, HttpRequest req,
+      Set<String> params, Class<T> type, String what, Function<T, byte[]> respond) {
+    Queries.allowOnly(ctx.queryParams(), params);
+    return HttpResponse.of(
+        req.aggregate()
+            .thenApplyAsync(
+                body -> ok(respond.apply(ManagementJson.read(body.content().array(), type, what))),
+                ctx.blockingTaskExecutor())
+            .exceptionally(errors::toResponse));
   }
 
   private static int versionNumber(String text) {

@@ -104,6 +104,40 @@ class ModelsCommandTest {
   }
 
   @Test
+  void pushTagsReachTheVersion() {
+    assertThat(models("push", "pushed-tags", mlp.toString(), "--tag", "team=ml", "--tag",
+            "stage=dev"))
+        .isZero();
+
+    assertThat(models("versions", "pushed-tags", "--json")).isZero();
+    assertThat(out.toString()).contains("\"stage\" : \"dev\"", "\"team\" : \"ml\"");
+  }
+
+  @Test
+  void tagAndUntagChangeModelAndVersionTags() {
+    push("tagged");
+
+    assertThat(models("tag", "tagged", "team=search", "tier=gold")).isZero();
+    assertThat(out.toString()).contains("tagged tags: team=search, tier=gold");
+    assertThat(models("tag", "tagged:1", "stage=prod")).isZero();
+    assertThat(out.toString()).contains("tagged:1 tags: stage=prod");
+    assertThat(models("untag", "tagged", "tier")).isZero();
+    assertThat(out.toString()).contains("tagged tags: team=search");
+    assertThat(models("list", "--tag", "team=search")).isZero();
+    assertThat(out.toString()).containsPattern("(?m)^tagged\\s");
+    assertThat(models("untag", "tagged:1", "stage")).isZero();
+    assertThat(out.toString()).containsPattern("(?m)^tagged:1 tags: $");
+  }
+
+  @Test
+  void tagNeedsKeyValueAndAVersionNumber() {
+    assertThat(models("tag", "any", "novalue")).isEqualTo(2);
+    assertThat(err.toString()).contains("KEY=VALUE", "'novalue'");
+    assertThat(models("tag", "any:latest", "k=v")).isEqualTo(2);
+    assertThat(err.toString()).contains("'any:latest'");
+  }
+
+  @Test
   void aliasWithoutVersionIsAUsageError() {
     assertThat(models("alias", "any", "production")).isEqualTo(2);
     assertThat(err.toString()).contains("missing VERSION");

@@ -3,29 +3,17 @@ package dev.serval.server.management;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.client.BlockingWebClient;
-import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.RequestHeaders;
-import dev.serval.registry.ModelRegistry;
-import dev.serval.registry.RegistryService;
-import dev.serval.registry.validation.ModelValidator;
-import dev.serval.runtime.onnx.OnnxBackend;
 import dev.serval.runtime.onnx.SampleModels;
-import dev.serval.server.ServalServer;
-import dev.serval.serving.ModelManager;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -36,49 +24,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ManagementApiTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] MLP = SampleModels.mlp(4, new int[] {8}, 3, 1);
   private static final long UPLOAD_LIMIT = 256 * 1024;
 
   @TempDir Path dir;
-  private ModelRegistry registry;
-  private ServalServer server;
+  private ManagementServer server;
   private BlockingWebClient client;
 
   @BeforeEach
   void start() throws IOException {
-    registry =
-        ModelRegistry.builder().dataDir(dir.resolve("data")).maxUploadBytes(UPLOAD_LIMIT).build();
-    RegistryService service =
-        RegistryService.builder()
-            .registry(registry)
-            .validator(ModelValidator.builder().backend(new OnnxBackend()).seed(7).build())
-            .executor(Runnable::run)
-            .build();
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ModelManager models =
-        ModelManager.builder()
-            .repository(Files.createDirectories(dir.resolve("repository")))
-            .backend(new OnnxBackend())
-            .meterRegistry(meters)
-            .build()
-            .start();
-    server =
-        ServalServer.builder()
-            .port(0)
-            .modelService(models)
-            .meterRegistry(meters)
-            .gracefulShutdown(Duration.ofMillis(50), Duration.ofSeconds(20))
-            .registry(registry, service)
-            .build();
-    server.start();
-    client = WebClient.of("http://127.0.0.1:" + server.port()).blocking();
+    server = ManagementServer.start(dir, UPLOAD_LIMIT);
+    client = server.client;
   }
 
   @AfterEach
   void stop() {
     server.close();
-    registry.close();
   }
 
   @Test
@@ -145,10 +106,8 @@ class ManagementApiTest {
 
     assertThat(response.status()).isEqualTo(HttpStatus.REQUEST_ENTITY_TOO_LARGE);
     assertThat(error(response)).contains("limit");
-    assertThat(json(get("/api/v1/models/big/versions")).get("versions")).isEmpty();
-    try (Stream<Path> files = Files.walk(dir.resolve("data").resolve("artifacts"))) {
-      assertThat(files.filter(Files::isRegularFile).toList()).isEmpty();
-    }
+    assertThat(get("/api/v1/models/big").status()).isEqualTo(HttpStatus.NOT_FOUND);
+    assertThat(filesUnder(dir.resolve("data").resolve("artifacts"))).isEmpty();
   }
 
   @Test
@@ -242,11 +201,7 @@ class ManagementApiTest {
   }
 
   private AggregatedHttpResponse push(String model, String query, byte[] artifact) {
-    return client.execute(
-        RequestHeaders.builder(HttpMethod.POST, "/api/v1/models/" + model + "/versions" + query)
-            .contentType(MediaType.OCTET_STREAM)
-            .build(),
-        artifact);
+    return server.push(model, query, artifact);
   }
 
   private AggregatedHttpResponse pushWithTestCases(String model, byte[] cases, byte[] artifact) {
@@ -262,17 +217,24 @@ class ManagementApiTest {
   }
 
   private AggregatedHttpResponse get(String path) {
-    return client.get(path);
+    return server.get(path);
   }
 
   private AggregatedHttpResponse delete(String path) {
-    return client.delete(path);
+    return server.delete(path);
   }
 
   private AggregatedHttpResponse put(String path, String json) {
-    return client.execute(
-        RequestHeaders.builder(HttpMethod.PUT, path).contentType(MediaType.JSON_UTF_8).build(),
-        json);
+    return server.put(path, json);
+  }
+
+  static List<Path> filesUnder(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(folder)) {
+      return files.filter(Files::isRegularFile).toList();
+    }
   }
 
   private static List<String> names(JsonNode array, String field) {
@@ -282,14 +244,10 @@ class ManagementApiTest {
   }
 
   private static JsonNode json(AggregatedHttpResponse response) {
-    try {
-      return JSON.readTree(response.contentUtf8());
-    } catch (IOException e) {
-      throw new UncheckedIOException("not JSON: " + response.contentUtf8(), e);
-    }
+    return ManagementServer.json(response);
   }
 
   private static String error(AggregatedHttpResponse response) {
-    return json(response).get("error").asText();
+    return ManagementServer.error(response);
   }
 }

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Applies a {@link VersionResolver} to a route's {@code {version}}. Numbers (and routes without
  * a version) pass through on the calling thread; aliases are looked up on a blocking-task
- * thread since the lookup may query the registry's database (once per request, uncached).
+ * thread since the lookup may query the registry's database (when its cache is cold).
  */
 final class PathVersions {
   private final VersionResolver resolver;

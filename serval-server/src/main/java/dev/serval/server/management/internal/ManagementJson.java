@@ -6,9 +6,13 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.serval.core.InvalidInputException;
+import dev.serval.registry.DeploymentRecord;
+import dev.serval.registry.DeploymentSpec;
 import dev.serval.registry.Lineage;
 import dev.serval.registry.ModelRecord;
 import dev.serval.registry.Page;
@@ -16,9 +20,14 @@ import dev.serval.registry.VersionRecord;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
-/** The JSON of the management API: snake_case fields, unknown fields refused. */
+/** The JSON of the management API: snake_case fields, unknown and missing fields refused. */
 public final class ManagementJson {
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -31,8 +40,58 @@ public final class ManagementJson {
 
   private ManagementJson() {}
 
+  /**
+   * A request body with required fields. They are checked after reading, since Jackson builds a
+   * record before it reports the unknown fields, and a misspelt field is better named as such.
+   */
+  interface RequestBody {
+    /** @return the name of the first required field that is missing, if any */
+    Optional<String> missingField();
+  }
+
   /** The body of {@code PUT .../aliases/{alias}}. */
-  public record AliasRequest(int version) {}
+  public record AliasRequest(Integer version) implements RequestBody {
+    @Override
+    public Optional<String> missingField() {
+      return version == null ? Optional.of("version") : Optional.empty();
+    }
+  }
+
+  /** The body of {@code PUT .../tags/{key}}. */
+  public record TagRequest(String value) implements RequestBody {
+    @Override
+    public Optional<String> missingField() {
+      return value == null ? Optional.of("value") : Optional.empty();
+    }
+  }
+
+  /** The body of {@code PUT .../deployment}: version number to traffic weight, and a shadow. */
+  public record DeployRequest(SortedMap<Integer, Integer> weights, Integer shadow)
+      implements RequestBody {
+    @Override
+    public Optional<String> missingField() {
+      return weights == null ? Optional.of("weights") : Optional.empty();
+    }
+
+    public DeploymentSpec spec() {
+      return new DeploymentSpec(weights, shadow);
+    }
+  }
+
+  /** The body of {@code POST .../deployment/promote}. */
+  public record PromoteRequest(Integer version) implements RequestBody {
+    @Override
+    public Optional<String> missingField() {
+      return version == null ? Optional.of("version") : Optional.empty();
+    }
+  }
+
+  /** The current deployment (null when the newest READY version serves) and recent history. */
+  public static byte[] deployment(
+      String model, Optional<DeploymentRecord> current, List<DeploymentRecord> history) {
+    return write(new DeploymentJson(model, current.map(RevisionJson::of).orElse(null),
+        history.stream().map(RevisionJson::of).toList()));
+  }
 
   public static byte[] model(ModelRecord model) {
     return write(ModelJson.of(model));
@@ -58,16 +117,38 @@ public final class ManagementJson {
     if (body.length == 0) {
       throw new InvalidInputException(what + " must not be empty");
     }
+    T value = parse(body, type, what);
+    if (value instanceof RequestBody request) {
+      request.missingField().ifPresent(field -> {
+        throw new InvalidInputException("missing field '" + field + "' in " + what);
+      });
+    }
+    return value;
+  }
+
+  private static <T> T parse(byte[] body, Class<T> type, String what) {
     try {
       return MAPPER.readValue(body, type);
     } catch (UnrecognizedPropertyException e) {
-      throw new InvalidInputException(
-          "unknown field '" + e.getPropertyName() + "' in " + what, e);
+      throw new InvalidInputException("unknown field '" + e.getPropertyName() + "' in " + what
+          + "; expected one of " + new TreeSet<>(e.getKnownPropertyIds()), e);
+    } catch (MismatchedInputException e) {
+      throw new InvalidInputException(mismatch(e, what), e);
     } catch (JsonProcessingException e) {
       throw new InvalidInputException("invalid " + what + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new InvalidInputException("unreadable " + what + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Names the field a missing or wrongly typed value belongs to, when there is one. */
+  private static String mismatch(MismatchedInputException e, String what) {
+    String field = e.getPath().stream()
+        .map(JsonMappingException.Reference::getFieldName)
+        .filter(Objects::nonNull)
+        .collect(Collectors.joining("."));
+    return "invalid " + what + (field.isEmpty() ? "" : " field '" + field + "'") + ": "
+        + e.getOriginalMessage();
   }
 
   private static byte[] write(Object value) {
@@ -80,6 +161,19 @@ public final class ManagementJson {
 
   private static String instant(Instant instant) {
     return instant == null ? null : instant.toString();
+  }
+
+  record DeploymentJson(String model, RevisionJson current, List<RevisionJson> history) {}
+
+  record RevisionJson(
+      int revision, SortedMap<Integer, Integer> weights, Integer shadow, String note,
+      String created) {
+    static RevisionJson of(DeploymentRecord d) {
+      return d.cleared()
+          ? new RevisionJson(d.revision(), null, null, d.note(), instant(d.createdAt()))
+          : new RevisionJson(d.revision(), new TreeMap<>(d.spec().weights()), d.spec().shadow(),
+              d.note(), instant(d.createdAt()));
+    }
   }
 
   record ModelList(List<ModelJson> models, String next) {}
