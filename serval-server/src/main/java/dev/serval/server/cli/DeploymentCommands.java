@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./serval models deploy|promote|rollback|deployment}: which versions serve a model and
+ * {@code ./serval models deploy|promote|rollback|undeploy|deployment}: which versions serve a model and
  * how its traffic splits. Each change answers once this server serves it.
  */
 final class DeploymentCommands {
@@ -117,6 +117,17 @@ final class DeploymentCommands {
     @Override
     int run(ServalClient client, PrintWriter out) {
       return show(client.postJson(path("/rollback"), Map.of()), out);
+    }
+  }
+
+  @Command(
+      name = "undeploy",
+      mixinStandardHelpOptions = true,
+      description = "Clear the deployment: the model serves its newest READY version again.")
+  static final class Clear extends Change {
+    @Override
+    int run(ServalClient client, PrintWriter out) {
+      return show(client.delete(path("")), out);
     }
   }
 

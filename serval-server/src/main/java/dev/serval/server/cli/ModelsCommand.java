@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       DeploymentCommands.Deploy.class,
       DeploymentCommands.Promote.class,
       DeploymentCommands.Rollback.class,
+      DeploymentCommands.Clear.class,
       DeploymentCommands.Show.class,
       ModelsCommand.Tag.class,
       ModelsCommand.Untag.class,
@@ -108,6 +109,17 @@ final class ModelsCommand implements Runnable {
     @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "A tag; may be repeated.")
     List<String> tags = new ArrayList<>();
 
+    @Option(names = "--parent", paramLabel = "MODEL:VERSION",
+        description = "Lineage: the version this one was derived from.")
+    String parent;
+
+    @Option(names = "--job", paramLabel = "ID", description = "Lineage: the job that made it.")
+    String job;
+
+    @Option(names = "--transform", paramLabel = "NAME",
+        description = "Lineage: what was done, e.g. quantize-int8.")
+    String transform;
+
     @Option(
         names = "--test-cases",
         paramLabel = "FILE",
@@ -143,6 +155,9 @@ final class ModelsCommand implements Runnable {
         }
         params.add(Map.entry("tag", tag));
       }
+      addIfSet(params, "parent", parent);
+      addIfSet(params, "job", job);
+      addIfSet(params, "transform", transform);
       params.add(Map.entry("wait", String.valueOf(!noWait)));
       params.add(Map.entry("timeout_seconds", String.valueOf(timeoutSeconds)));
       PrintWriter err = spec.commandLine().getErr();

@@ -60,7 +60,7 @@ public final class ManagementApi {
   private static final int DEFAULT_WAIT_SECONDS = 60;
   private static final int MAX_WAIT_SECONDS = 3600;
   private static final Set<String> PUSH_PARAMS =
-      Set.of("description", "tag", "wait", "timeout_seconds");
+      Set.of("description", "tag", "wait", "timeout_seconds", "parent", "job", "transform");
   private static final Set<String> MODEL_LIST_PARAMS = Set.of("prefix", "tag", "limit", "after");
   private static final Set<String> PAGE_PARAMS = Set.of("limit", "after");
   private static final Set<String> NO_PARAMS = Set.of();
@@ -122,7 +122,7 @@ public final class ManagementApi {
     String model = ctx.pathParam("model");
     VersionMetadata metadata =
         new VersionMetadata(
-            Queries.text(query, "description", ""), Queries.tags(query, "tag"), Lineage.NONE);
+            Queries.text(query, "description", ""), Queries.tags(query, "tag"), lineage(query));
     Duration timeout = Duration.ofSeconds(
         Queries.integer(query, "timeout_seconds", DEFAULT_WAIT_SECONDS, 1, MAX_WAIT_SECONDS));
     Optional<Duration> wait = Queries.bool(query, "wait") ? Optional.of(timeout) : Optional.empty();
@@ -150,6 +150,23 @@ public final class ManagementApi {
         throw new InvalidInputException("upload failed: " + e.getMessage(), e);
       }
     });
+  }
+
+  /** Where the pushed version came from: {@code parent=MODEL:VERSION}, {@code job}, {@code transform}. */
+  private static Lineage lineage(QueryParams query) {
+    String parent = Queries.single(query, "parent");
+    String parentModel = null;
+    Integer parentVersion = null;
+    if (parent != null) {
+      int colon = parent.lastIndexOf(':');
+      if (colon < 1) {
+        throw new InvalidInputException("parent must be MODEL:VERSION but was '" + parent + "'");
+      }
+      parentModel = parent.substring(0, colon);
+      parentVersion = versionNumber(parent.substring(colon + 1));
+    }
+    return new Lineage(parentModel, parentVersion, Queries.single(query, "job"),
+        Queries.single(query, "transform"), null);
   }
 
   /** Waits for validation; on timeout the answer carries the state reached so far. */

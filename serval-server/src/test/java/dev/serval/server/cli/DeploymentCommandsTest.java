@@ -63,6 +63,10 @@ class DeploymentCommandsTest {
 
     assertThat(cli("models", "deployment", "iris")).isZero();
     assertThat(out.toString()).contains("rollback to revision 1", "promote version 2", "deploy");
+
+    assertThat(cli("models", "undeploy", "iris")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("iris: newest READY version (no deployment)");
+    assertThat(answeringVersions(20)).containsOnlyKeys("2");
   }
 
   @Test

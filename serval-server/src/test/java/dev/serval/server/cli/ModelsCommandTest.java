@@ -114,6 +114,20 @@ class ModelsCommandTest {
   }
 
   @Test
+  void pushRecordsLineage() {
+    push("base");
+    assertThat(models("push", "derived", mlp.toString(), "--parent", "base:1", "--transform",
+            "quantize-int8", "--job", "job-7"))
+        .isZero();
+
+    assertThat(models("versions", "derived", "--json")).isZero();
+    assertThat(out.toString()).contains("\"parent_model\" : \"base\"",
+        "\"parent_version\" : 1", "\"transform\" : \"quantize-int8\"", "\"job_id\" : \"job-7\"");
+    assertThat(models("push", "derived", mlp.toString(), "--parent", "base")).isEqualTo(1);
+    assertThat(err.toString()).contains("parent must be MODEL:VERSION but was 'base'");
+  }
+
+  @Test
   void tagAndUntagChangeModelAndVersionTags() {
     push("tagged");
 
