@@ -66,7 +66,7 @@ public record RegistryReport(Environment environment, PushResult push, int versi
         .append("| what | median s | min s |\n|---|---:|---:|\n")
         .append(format("| copy the file (Files.copy + fsync) | %.3f | %.3f |%n",
             seconds(push.copyMedianNanos()), seconds(push.copyMinNanos())))
-        .append(format("| push, wait=true (upload, hash, store, validate, serve) | %.3f | %.3f |%n",
+        .append(format("| push, wait=true (upload, hash, store, validate) | %.3f | %.3f |%n",
             seconds(push.pushMedianNanos()), seconds(push.pushMinNanos())))
         .append(format("%nRatio of medians: %.2fx.%n", push.ratio()));
     if (!push.breakdown().isEmpty()) {

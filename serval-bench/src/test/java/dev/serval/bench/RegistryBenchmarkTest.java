@@ -55,8 +55,10 @@ class RegistryBenchmarkTest {
     assertThat(push.pushNanos()).hasSize(2).allMatch(n -> n > 0);
     assertThat(servers.get(0).pushed).hasSize(3)
         .allMatch(v -> v.state() == VersionState.READY && v.sizeBytes() == push.modelBytes());
+    assertThat(servers.get(0).requested).contains("/v2/models/big/versions/1/ready",
+        "/v2/models/big/versions/2/ready", "/v2/models/big/versions/3/ready");
     assertThat(push.breakdown()).extracting(StepTiming::step)
-        .contains("validation: format", "validation: smoke", "serving: load into ONNX Runtime")
+        .contains("validation: format", "validation: smoke")
         .anyMatch(step -> step.startsWith("store: stream + SHA-256 + fsync"));
     assertThat(report.reads()).isEmpty();
     assertThat(dir.resolve("work")).isEmptyDirectory();

@@ -50,6 +50,7 @@ final class RegistryTestServer implements RunningServer {
       throw new UncheckedIOException(e);
     }
     http.createContext("/api/v1/models", this::handle);
+    http.createContext("/v2/models", this::ready);
     http.start();
   }
 
@@ -80,6 +81,14 @@ final class RegistryTestServer implements RunningServer {
       status = 404;
     }
     respond(exchange, status, "{}");
+  }
+
+  /** Serving readiness, as if every READY version were loaded as soon as it is pushed. */
+  private void ready(HttpExchange exchange) throws IOException {
+    requested.add(exchange.getRequestURI().toString());
+    boolean served = pushed.stream().anyMatch(v -> exchange.getRequestURI().getPath().equals(
+        "/v2/models/" + v.model() + "/versions/" + v.version() + "/ready"));
+    respond(exchange, served ? 200 : 503, "{}");
   }
 
   private void read(String[] parts, Map<String, String> query) {

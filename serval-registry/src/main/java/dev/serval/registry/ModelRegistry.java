@@ -10,8 +10,8 @@ import dev.serval.registry.internal.Names;
 import dev.serval.registry.internal.RegistryTables;
 import dev.serval.registry.internal.RegistryTables.Allocation;
 import dev.serval.registry.store.ArtifactStore;
-import dev.serval.registry.store.Database;
 import dev.serval.registry.store.StagedArtifact;
+import dev.serval.store.Database;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,6 +43,10 @@ public final class ModelRegistry implements AutoCloseable {
   public static final String PRODUCTION = "production";
 
   private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+  /** The embedded database file and Flyway history table that existing data folders use. */
+  private static final String H2_FILE = "registry";
+  private static final String HISTORY_TABLE = "flyway_schema_history";
+  private static final String MIGRATIONS = "classpath:db/migration";
 
   private final Database db;
   private final ArtifactStore artifacts;
@@ -750,9 +754,11 @@ public final class ModelRegistry implements AutoCloseable {
       Path artifactRoot = artifactDir != null ? artifactDir : dataDir.resolve("artifacts");
       ArtifactStore store = ArtifactStore.open(artifactRoot, clock, orphanGrace);
       Database db =
-          jdbcUrl != null ? Database.of(jdbcUrl, jdbcUser, jdbcPassword) : Database.h2(dataDir.resolve("db"));
+          jdbcUrl != null
+              ? Database.of(jdbcUrl, jdbcUser, jdbcPassword)
+              : Database.h2(dataDir.resolve("db"), H2_FILE);
       try {
-        db.migrate();
+        db.migrate(MIGRATIONS, HISTORY_TABLE);
       } catch (RuntimeException e) {
         db.close();
         throw e;

@@ -7,6 +7,7 @@ import dev.serval.server.api.internal.HttpErrors;
 import dev.serval.server.api.internal.MetricsService;
 import dev.serval.server.api.internal.ProtocolApi;
 import dev.serval.server.api.internal.VersionResolver;
+import dev.serval.server.grpc.GrpcApi;
 import dev.serval.server.management.ManagementApi;
 import dev.serval.server.management.Rollout;
 import dev.serval.registry.ModelRegistry;
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP server: the Open Inference Protocol REST API (with the binary tensor data, model
- * repository and statistics extensions), health, and Prometheus {@code /metrics}, over a
+ * repository and statistics extensions) and its gRPC service on the same port, health, and
+ * Prometheus {@code /metrics}, over a
  * {@link ModelService}. Build with {@link #builder()}, then {@link #start()}; {@link #close()}
  * drains gracefully and closes the model service.
  */
@@ -72,6 +74,7 @@ public final class ServalServer implements AutoCloseable {
         : new AliasCache(builder.registry, System::nanoTime, ALIAS_TTL_NANOS);
     VersionResolver versions = aliases == null ? VersionResolver.IDENTITY : aliases;
     new ProtocolApi(models, this::isReady, version(), versions, errors).registerOn(sb);
+    new GrpcApi(models, this::isReady, version(), versions).registerOn(sb);
     if (builder.registry != null) {
       new ManagementApi(builder.registry, builder.registryService, errors, builder.rollout)
           .registerOn(sb);

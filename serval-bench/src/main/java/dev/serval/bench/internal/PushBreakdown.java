@@ -1,8 +1,6 @@
 package dev.serval.bench.internal;
 
 import dev.serval.bench.StepTiming;
-import dev.serval.core.runtime.LoadedModel;
-import dev.serval.core.runtime.RuntimeOptions;
 import dev.serval.registry.store.ArtifactStore;
 import dev.serval.registry.store.StagedArtifact;
 import dev.serval.registry.validation.ModelValidator;
@@ -21,8 +19,9 @@ import java.util.List;
 
 /**
  * Times the parts of a push one by one, in this process, with the registry's own classes: storing
- * the upload (stream, SHA-256, fsync), each validation step, and the serving reload that follows
- * READY. Their sum next to the measured push shows where a push spends its time.
+ * the upload (stream, SHA-256, fsync) and each validation step. Their sum next to the measured push
+ * shows where a push spends its time. (Serving's load of the READY version is not a part: a push
+ * with {@code wait=true} answers before it.)
  */
 public final class PushBreakdown {
   private PushBreakdown() {}
@@ -40,7 +39,6 @@ public final class PushBreakdown {
     for (StepResult step : report.steps()) {
       timings.add(new StepTiming("validation: " + step.step().id(), step.durationNanos()));
     }
-    timings.add(servingLoad(model));
     return timings;
   }
 
@@ -53,14 +51,6 @@ public final class PushBreakdown {
           System.nanoTime() - start);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + model + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The server loads a READY version to serve it; the push with wait=true includes that. */
-  private static StepTiming servingLoad(Path model) {
-    long start = System.nanoTime();
-    try (LoadedModel ignored = new OnnxBackend().load(model, RuntimeOptions.defaults())) {
-      return new StepTiming("serving: load into ONNX Runtime", System.nanoTime() - start);
     }
   }
 }

@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The management API calls the benchmarks make: pushes a model file and waits for its validation
@@ -21,6 +23,7 @@ import java.time.Duration;
  */
 public final class PushClient {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long READY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final HttpClient client;
   private final URI base;
@@ -38,9 +41,10 @@ public final class PushClient {
   /**
    * Pushes {@code file} as a new version of {@code model} and returns once it is validated.
    *
+   * @return the new version's number
    * @throws IllegalStateException when the push is not answered 201 or the version is not READY
    */
-  public void pushReady(String model, Path file) {
+  public int pushReady(String model, Path file) {
     URI uri = base.resolve("/api/v1/models/" + model + "/versions?wait=true&timeout_seconds="
         + waitSeconds());
     BodyPublisher upload;
@@ -56,6 +60,34 @@ public final class PushClient {
       throw new IllegalStateException("pushed version " + version.path("version").asText()
           + " is " + version.path("state").asText() + ", not READY: "
           + version.path("reason").asText());
+    }
+    return version.path("version").asInt();
+  }
+
+  /**
+   * Waits until the server serves {@code version} of {@code model}, which it loads in the
+   * background once the version is READY.
+   *
+   * @throws IllegalStateException when it is not served within the timeout
+   */
+  public void awaitServed(String model, int version) {
+    URI uri = base.resolve("/v2/models/" + model + "/versions/" + version + "/ready");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!isOk(uri)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(model + " version " + version + " is not served "
+            + Progress.seconds(timeout) + " after it became READY");
+      }
+      LockSupport.parkNanos(READY_POLL_NANOS);
+    }
+  }
+
+  private boolean isOk(URI uri) {
+    try {
+      send(HttpRequest.newBuilder(uri).GET(), 200);
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
     }
   }
 

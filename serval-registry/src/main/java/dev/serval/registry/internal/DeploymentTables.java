@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.serval.registry.DeploymentRecord;
 import dev.serval.registry.DeploymentSpec;
+import dev.serval.store.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,7 +29,7 @@ public final class DeploymentTables {
     return Sql.single(c,
         "SELECT " + COLUMNS + " FROM deployments WHERE model_id = ?"
             + " ORDER BY revision DESC LIMIT 1",
-        rs -> row(rs, model), modelId);
+        rs -> row(rs, model), modelId).orElse(null);
   }
 
   /** The newest revision older than {@code revision}, or null. */
@@ -37,7 +38,7 @@ public final class DeploymentTables {
     return Sql.single(c,
         "SELECT " + COLUMNS + " FROM deployments WHERE model_id = ? AND revision < ?"
             + " ORDER BY revision DESC LIMIT 1",
-        rs -> row(rs, model), modelId, revision);
+        rs -> row(rs, model), modelId, revision).orElse(null);
   }
 
   /** Newest first. */
@@ -58,7 +59,7 @@ public final class DeploymentTables {
       DeploymentSpec specOrNull, String note, Instant now) throws SQLException {
     int revision = Sql.single(c,
         "SELECT COALESCE(MAX(revision), 0) + 1 FROM deployments WHERE model_id = ?",
-        rs -> rs.getInt(1), modelId);
+        rs -> rs.getInt(1), modelId).orElseThrow();
     Sql.update(c,
         "INSERT INTO deployments (model_id, revision, spec_json, note, created_at)"
             + " VALUES (?, ?, ?, ?, ?)",

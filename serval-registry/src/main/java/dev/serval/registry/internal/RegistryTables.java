@@ -9,6 +9,7 @@ import dev.serval.registry.PageRequest;
 import dev.serval.registry.VersionMetadata;
 import dev.serval.registry.VersionRecord;
 import dev.serval.registry.VersionState;
+import dev.serval.store.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -59,16 +60,12 @@ public final class RegistryTables {
    * @throws ModelNotFoundException when there is no such model
    */
   public static long modelId(Connection c, String name, boolean lock) throws SQLException {
-    Long id =
-        Sql.single(
+    return Sql.single(
             c,
             "SELECT id FROM models WHERE name = ?" + (lock ? " FOR UPDATE" : ""),
             rs -> rs.getLong(1),
-            name);
-    if (id == null) {
-      throw new ModelNotFoundException("model '" + name + "' does not exist");
-    }
-    return id;
+            name)
+        .orElseThrow(() -> new ModelNotFoundException("model '" + name + "' does not exist"));
   }
 
   /**
@@ -81,10 +78,11 @@ public final class RegistryTables {
       throw new ModelNotFoundException("model '" + model + "' does not exist");
     }
     return Sql.single(
-        c,
-        "SELECT id, next_version - 1 FROM models WHERE name = ?",
-        rs -> new Allocation(rs.getLong(1), rs.getInt(2)),
-        model);
+            c,
+            "SELECT id, next_version - 1 FROM models WHERE name = ?",
+            rs -> new Allocation(rs.getLong(1), rs.getInt(2)),
+            model)
+        .orElseThrow();
   }
 
   public static ModelRecord model(Connection c, long id) throws SQLException {
@@ -187,13 +185,14 @@ public final class RegistryTables {
    */
   public static boolean releaseArtifact(Connection c, String sha256) throws SQLException {
     Sql.query(c, "SELECT sha256 FROM artifacts WHERE sha256 = ? FOR UPDATE", rs -> null, sha256);
-    Long references =
+    long references =
         Sql.single(
-            c,
-            "SELECT COUNT(*) FROM model_versions WHERE sha256 = ? OR test_cases_sha256 = ?",
-            rs -> rs.getLong(1),
-            sha256,
-            sha256);
+                c,
+                "SELECT COUNT(*) FROM model_versions WHERE sha256 = ? OR test_cases_sha256 = ?",
+                rs -> rs.getLong(1),
+                sha256,
+                sha256)
+            .orElseThrow();
     return references == 0 && Sql.update(c, "DELETE FROM artifacts WHERE sha256 = ?", sha256) == 1;
   }
 
@@ -412,11 +411,12 @@ public final class RegistryTables {
   /** @return the version the alias points to, or null */
   public static Integer aliasTarget(Connection c, long modelId, String alias) throws SQLException {
     return Sql.single(
-        c,
-        "SELECT version_number FROM aliases WHERE model_id = ? AND alias = ?",
-        rs -> rs.getInt(1),
-        modelId,
-        alias);
+            c,
+            "SELECT version_number FROM aliases WHERE model_id = ? AND alias = ?",
+            rs -> rs.getInt(1),
+            modelId,
+            alias)
+        .orElse(null);
   }
 
   public static List<String> aliasesOf(Connection c, long modelId, int version)

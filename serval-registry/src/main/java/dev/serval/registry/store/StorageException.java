@@ -3,7 +3,10 @@ package dev.serval.registry.store;
 import dev.serval.core.ErrorKind;
 import dev.serval.core.ServalException;
 
-/** The metadata database or the artifact folder failed; not caused by the caller's input. */
+/**
+ * The artifact folder or a backup archive failed; not caused by the caller's input. Database
+ * failures are {@link dev.serval.store.StoreException}s.
+ */
 public final class StorageException extends ServalException {
   private static final long serialVersionUID = 1L;
 

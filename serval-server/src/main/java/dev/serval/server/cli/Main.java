@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
+      TuneCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

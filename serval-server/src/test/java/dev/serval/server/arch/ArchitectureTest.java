@@ -1,14 +1,17 @@
 package dev.serval.server.arch;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the dependency direction of DESIGN.md: api → features → runtime → core. */
+/** Keeps the dependency direction of DESIGN.md: api → features → runtime, store → core. */
 class ArchitectureTest {
   private static JavaClasses classes;
 
@@ -22,26 +25,17 @@ class ArchitectureTest {
 
   @Test
   void coreDependsOnNoOtherServalPackage() {
-    noClasses()
-        .that().resideInAPackage("dev.serval.core..")
-        .should().dependOnClassesThat()
-        .resideInAnyPackage(
-            "dev.serval.runtime..", "dev.serval.serving..", "dev.serval.server..",
-            "dev.serval.bench..", "dev.serval.registry..", "dev.serval.compress..",
-            "dev.serval.tune..", "dev.serval.jobs..")
-        .check(classes);
+    servalDependenciesOf("dev.serval.core..").stayWithin();
+  }
+
+  @Test
+  void storeDependsOnlyOnCore() {
+    servalDependenciesOf("dev.serval.store..").stayWithin("dev.serval.core..");
   }
 
   @Test
   void runtimeDependsOnlyOnCore() {
-    noClasses()
-        .that().resideInAPackage("dev.serval.runtime..")
-        .should().dependOnClassesThat()
-        .resideInAnyPackage(
-            "dev.serval.serving..", "dev.serval.server..", "dev.serval.bench..",
-            "dev.serval.registry..", "dev.serval.compress..", "dev.serval.tune..",
-            "dev.serval.jobs..")
-        .check(classes);
+    servalDependenciesOf("dev.serval.runtime..").stayWithin("dev.serval.core..");
   }
 
   @Test
@@ -60,6 +54,22 @@ class ArchitectureTest {
           .that().resideOutsideOfPackage("dev.serval." + feature + "..")
           .should().dependOnClassesThat()
           .resideInAPackage("dev.serval." + feature + "..internal..")
+          .check(classes);
+    }
+  }
+
+  private static ServalDependencies servalDependenciesOf(String layer) {
+    return new ServalDependencies(layer);
+  }
+
+  /** The Serval packages a layer uses, third-party libraries aside. */
+  private record ServalDependencies(String layer) {
+    void stayWithin(String... allowed) {
+      String[] own = Stream.concat(Stream.of(layer), Stream.of(allowed)).toArray(String[]::new);
+      noClasses()
+          .that().resideInAPackage(layer)
+          .should().dependOnClassesThat(
+              resideInAPackage("dev.serval..").and(resideOutsideOfPackages(own)))
           .check(classes);
     }
   }

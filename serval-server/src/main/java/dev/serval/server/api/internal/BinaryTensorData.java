@@ -11,9 +11,9 @@ import java.util.Arrays;
 /**
  * Tensors of the binary tensor data extension: fixed-size elements are raw little-endian bytes
  * (used in place, without copying); BYTES elements are each a 4-byte little-endian length
- * followed by that many bytes.
+ * followed by that many bytes. The gRPC API's raw contents use the same encoding.
  */
-final class BinaryTensorData {
+public final class BinaryTensorData {
   private static final int LENGTH_PREFIX = Integer.BYTES;
 
   private BinaryTensorData() {}
@@ -24,7 +24,7 @@ final class BinaryTensorData {
    *
    * @throws InvalidInputException when the bytes do not match the datatype and shape exactly
    */
-  static Tensor read(
+  public static Tensor read(
       String name, DataType type, Shape shape, byte[] body, int offset, int size) {
     if (type.isFixedSize()) {
       long expected = shape.elementCount() * type.byteSize();
@@ -39,12 +39,30 @@ final class BinaryTensorData {
   }
 
   /** Total size of a BYTES tensor in this encoding. */
-  static long stringsSize(byte[][] elements) {
+  public static long stringsSize(byte[][] elements) {
     long size = (long) elements.length * LENGTH_PREFIX;
     for (byte[] element : elements) {
       size += element.length;
     }
     return size;
+  }
+
+  /**
+   * A BYTES tensor's elements in this encoding.
+   *
+   * @throws InvalidInputException when they exceed the largest Java array
+   */
+  public static byte[] writeStrings(byte[][] elements) {
+    long size = stringsSize(elements);
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new InvalidInputException(
+          "BYTES tensor of " + size + " bytes is larger than one message can carry");
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+    for (byte[] element : elements) {
+      out.putInt(element.length).put(element);
+    }
+    return out.array();
   }
 
   private static byte[][] readStrings(

@@ -23,6 +23,8 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.serval.core.QueueFullException;
 import dev.serval.core.ServalException;
 import dev.serval.server.api.ErrorStatus;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,11 +115,14 @@ public final class HttpErrors implements ServerErrorHandler {
     return cause instanceof CancellationException
         || cause instanceof ClosedStreamException
         || cause instanceof AbortedStreamException
-        || cause instanceof CancelledSubscriptionException;
+        || cause instanceof CancelledSubscriptionException
+        // A gRPC client that cancelled, or whose deadline passed.
+        || cause instanceof StatusRuntimeException grpc
+            && grpc.getStatus().getCode() == Status.Code.CANCELLED;
   }
 
   /** Whole seconds, rounded up and at least one, as Retry-After allows no fractions. */
-  static long retryAfterSeconds(QueueFullException e) {
+  public static long retryAfterSeconds(QueueFullException e) {
     Duration retryAfter = e.retryAfter();
     if (retryAfter == null || retryAfter.isNegative()) {
       return 1;

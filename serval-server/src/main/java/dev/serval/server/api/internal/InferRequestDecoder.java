@@ -10,8 +10,6 @@ import dev.serval.core.Shape;
 import dev.serval.core.Tensor;
 import dev.serval.serving.InferenceRequest;
 import java.io.IOException;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -29,7 +27,7 @@ import java.util.Set;
  * <p>Thread-safe. Every problem with the body is reported as {@link InvalidInputException}.
  */
 final class InferRequestDecoder {
-  static final String TIMEOUT = "timeout";
+  static final String TIMEOUT = RequestParameters.TIMEOUT;
   static final String BINARY_DATA_OUTPUT = "binary_data_output";
   static final String BINARY_DATA_SIZE = "binary_data_size";
   static final String BINARY_DATA = "binary_data";
@@ -134,7 +132,8 @@ final class InferRequestDecoder {
       }
       InferenceRequest request =
           new InferenceRequest(
-              model, version, id, inputs, outputs.keySet(), parameters, timeout(parameters));
+              model, version, id, inputs, outputs.keySet(), parameters,
+              RequestParameters.timeout(parameters));
       return new DecodedInferRequest(request, encoding(parameters, outputs));
     }
 
@@ -480,21 +479,6 @@ final class InferRequestDecoder {
       throw new InvalidInputException(name + " appears twice");
     }
     return seen | field;
-  }
-
-  private static Duration timeout(Map<String, Object> parameters) {
-    Object value = parameters.get(TIMEOUT);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof Long) || (Long) value < 0) {
-      throw new InvalidInputException(
-          "request parameter 'timeout' must be a non-negative integer of microseconds but was "
-              + value);
-    }
-    long micros = (Long) value;
-    // As in Triton, 0 means no timeout of the request's own.
-    return micros == 0 ? null : Duration.of(micros, ChronoUnit.MICROS);
   }
 
   private static OutputEncoding encoding(

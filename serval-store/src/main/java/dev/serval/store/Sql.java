@@ -1,4 +1,4 @@
-package dev.serval.registry.internal;
+package dev.serval.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,28 +12,34 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** Small JDBC helpers so that each query reads as one statement with its parameters. */
-final class Sql {
+/**
+ * Small JDBC helpers so that each query reads as one statement with its parameters. Parameters
+ * bind {@link Instant} as UTC timestamps, enums by name and null as SQL NULL.
+ */
+public final class Sql {
   /** SQLSTATE of a unique or primary key violation, the same in PostgreSQL and H2. */
-  static final String UNIQUE_VIOLATION = "23505";
+  public static final String UNIQUE_VIOLATION = "23505";
 
+  /** Maps the current row of a result set. */
   @FunctionalInterface
-  interface Row<T> {
+  public interface Row<T> {
     T map(ResultSet rs) throws SQLException;
   }
 
   private Sql() {}
 
-  static int update(Connection c, String sql, Object... params) throws SQLException {
+  /** @return the number of rows changed */
+  public static int update(Connection c, String sql, Object... params) throws SQLException {
     try (PreparedStatement ps = prepare(c, sql, params)) {
       return ps.executeUpdate();
     }
   }
 
-  static <T> List<T> query(Connection c, String sql, Row<T> row, Object... params)
+  public static <T> List<T> query(Connection c, String sql, Row<T> row, Object... params)
       throws SQLException {
     try (PreparedStatement ps = prepare(c, sql, params);
         ResultSet rs = ps.executeQuery()) {
@@ -45,34 +51,39 @@ final class Sql {
     }
   }
 
-  static <T> T single(Connection c, String sql, Row<T> row, Object... params)
+  /** The first row, or empty when there is none. */
+  public static <T> Optional<T> single(Connection c, String sql, Row<T> row, Object... params)
       throws SQLException {
     List<T> rows = query(c, sql, row, params);
-    return rows.isEmpty() ? null : rows.get(0);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
   }
 
   /**
    * Rows of (group, name, value), name in column 2, as group → name-sorted map: loads the tags or
    * aliases of a whole page in one query.
    */
-  static <K, V> Map<K, SortedMap<String, V>> grouped(
+  public static <K, V> Map<K, SortedMap<String, V>> grouped(
       Connection c, String sql, Row<K> group, Row<V> value, Object... params)
       throws SQLException {
     Map<K, SortedMap<String, V>> out = new HashMap<>();
     query(
         c,
         sql,
-        rs -> out.computeIfAbsent(group.map(rs), k -> new TreeMap<>()).put(rs.getString(2), value.map(rs)),
+        rs ->
+            out.computeIfAbsent(group.map(rs), k -> new TreeMap<>())
+                .put(rs.getString(2), value.map(rs)),
         params);
     return out;
   }
 
-  static Instant instant(ResultSet rs, String column) throws SQLException {
-    return rs.getObject(column, OffsetDateTime.class).toInstant();
+  /** A timestamp column that may be NULL. */
+  public static Instant instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+    return time == null ? null : time.toInstant();
   }
 
-  /** Integer column that may be NULL. */
-  static Integer integer(ResultSet rs, String column) throws SQLException {
+  /** An integer column that may be NULL. */
+  public static Integer integer(ResultSet rs, String column) throws SQLException {
     int value = rs.getInt(column);
     return rs.wasNull() ? null : value;
   }
@@ -80,10 +91,15 @@ final class Sql {
   private static PreparedStatement prepare(Connection c, String sql, Object... params)
       throws SQLException {
     PreparedStatement ps = c.prepareStatement(sql);
-    for (int i = 0; i < params.length; i++) {
-      bind(ps, i + 1, params[i]);
+    try {
+      for (int i = 0; i < params.length; i++) {
+        bind(ps, i + 1, params[i]);
+      }
+      return ps;
+    } catch (SQLException e) {
+      ps.close();
+      throw e;
     }
-    return ps;
   }
 
   private static void bind(PreparedStatement ps, int index, Object value) throws SQLException {

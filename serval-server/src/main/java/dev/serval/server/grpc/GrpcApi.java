@@ -1,0 +1,43 @@
+package dev.serval.server.grpc;
+
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.serval.server.api.internal.PathVersions;
+import dev.serval.server.api.internal.VersionResolver;
+import dev.serval.server.grpc.internal.InferenceGrpcService;
+import dev.serval.serving.ModelService;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The gRPC binding of the Open Inference Protocol, {@code inference.GRPCInferenceService}, served
+ * on the same port as the REST API (gRPC needs HTTP/2, which the port speaks in cleartext).
+ * Requests are validated and answered as the REST API does, and errors carry the gRPC code of
+ * the same {@link dev.serval.server.api.ErrorStatus}.
+ */
+public final class GrpcApi {
+  private final InferenceGrpcService service;
+
+  /**
+   * @param serverReady whether the server takes traffic; false while it drains
+   * @param serverVersion reported by ServerMetadata
+   * @param versions resolves a request's version alias to a version number
+   */
+  public GrpcApi(
+      ModelService models,
+      BooleanSupplier serverReady,
+      String serverVersion,
+      VersionResolver versions) {
+    this.service =
+        new InferenceGrpcService(
+            Objects.requireNonNull(models, "models"),
+            Objects.requireNonNull(serverReady, "serverReady"),
+            Objects.requireNonNull(serverVersion, "serverVersion"),
+            new PathVersions(Objects.requireNonNull(versions, "versions")));
+  }
+
+  public void registerOn(ServerBuilder sb) {
+    // Handlers only schedule work or answer from memory; what blocks hops off the event loop.
+    sb.service(GrpcService.builder().addService(service).useBlockingTaskExecutor(false).build());
+  }
+}

@@ -1,0 +1,1 @@
+CREATE TABLE second_items (id BIGINT PRIMARY KEY);
