@@ -29,12 +29,14 @@ final class ChildServer implements AutoCloseable {
 
   static ChildServer startWithBenchmarkModel(PrintStream progress) {
     try {
+      // A registry of its own: the user's ~/.serval/data may be held by their running server.
       Path repository = Files.createTempDirectory("serval-bench-models");
-      ServingBenchmark.writeDefaultModel(repository.resolve("mlp/1/model.onnx"));
+      ServingBenchmark.writeDefaultModel(repository.resolve("models/mlp/1/model.onnx"));
       String java = ProcessHandle.current().info().command().orElse("java");
       List<String> command =
           List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-              "serve", "--model-repository", repository.toString(), "--port", "0");
+              "serve", "--model-repository", repository.resolve("models").toString(),
+              "--data", repository.resolve("data").toString(), "--port", "0");
       progress.println("bench: starting a Serval server for the benchmark model ...");
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String url = awaitUrl(process);
