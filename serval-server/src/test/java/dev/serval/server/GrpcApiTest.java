@@ -277,8 +277,9 @@ class GrpcApiTest {
                 .modelInfer(slowRequest("patient")));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-    // Taken out of the queue at the deadline rather than computed 2 s later.
-    await().atMost(Duration.ofSeconds(1)).until(() -> server.queueDepth("patient") == 0);
+    // Taken out of the queue at the deadline rather than run with its batch 2 s after it came;
+    // the margin is for a busy machine.
+    await().atMost(Duration.ofMillis(1600)).until(() -> server.queueDepth("patient") == 0);
   }
 
   @Test

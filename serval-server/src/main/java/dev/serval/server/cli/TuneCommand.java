@@ -6,16 +6,20 @@ import dev.serval.tune.SearchSpace;
 import dev.serval.tune.Study;
 import dev.serval.tune.TrialState;
 import dev.serval.tune.StudyStorage;
+import dev.serval.tune.pruner.HyperbandPruner;
 import dev.serval.tune.pruner.MedianPruner;
 import dev.serval.tune.pruner.NopPruner;
 import dev.serval.tune.pruner.PercentilePruner;
 import dev.serval.tune.pruner.Pruner;
+import dev.serval.tune.pruner.SuccessiveHalvingPruner;
 import dev.serval.tune.sampler.CmaEsSampler;
+import dev.serval.tune.sampler.GeneticSampler;
 import dev.serval.tune.sampler.GpSampler;
 import dev.serval.tune.sampler.GridSampler;
 import dev.serval.tune.sampler.QmcSampler;
 import dev.serval.tune.sampler.RandomSampler;
 import dev.serval.tune.sampler.Sampler;
+import dev.serval.tune.sampler.SimulatedAnnealingSampler;
 import dev.serval.tune.sampler.TpeSampler;
 import dev.serval.tune.storage.JdbcStudyStorage;
 import java.io.IOException;
@@ -56,9 +60,9 @@ final class TuneCommand implements Callable<Integer> {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
   private static final Duration CTRL_C_GRACE = Duration.ofSeconds(10);
 
-  enum SamplerChoice { RANDOM, GRID, QMC, TPE, GP, CMAES }
+  enum SamplerChoice { RANDOM, GRID, QMC, TPE, GP, CMAES, ANNEAL, GA }
 
-  enum PrunerChoice { NONE, MEDIAN, PERCENTILE }
+  enum PrunerChoice { NONE, MEDIAN, PERCENTILE, ASHA, HYPERBAND }
 
   @Spec CommandSpec spec;
 
@@ -69,7 +73,7 @@ final class TuneCommand implements Callable<Integer> {
   int trials;
 
   @Option(names = "--sampler", defaultValue = "tpe",
-      description = "random, grid, qmc, tpe, gp or cmaes (default: ${DEFAULT-VALUE}).")
+      description = "random, grid, qmc, tpe, gp, cmaes, anneal or ga (default: ${DEFAULT-VALUE}).")
   SamplerChoice sampler;
 
   @Option(names = "--direction", defaultValue = "minimize",
@@ -83,8 +87,20 @@ final class TuneCommand implements Callable<Integer> {
   int parallel;
 
   @Option(names = "--pruner", defaultValue = "none",
-      description = "none, median or percentile (default: ${DEFAULT-VALUE}).")
+      description = "none, median, percentile, asha or hyperband (default: ${DEFAULT-VALUE}).")
   PrunerChoice pruner;
+
+  @Option(names = "--min-resource", defaultValue = "1",
+      description = "First rung step for --pruner asha|hyperband (default: ${DEFAULT-VALUE}).")
+  int minResource;
+
+  @Option(names = "--max-resource", defaultValue = "100",
+      description = "Last step reported, for --pruner hyperband (default: ${DEFAULT-VALUE}).")
+  int maxResource;
+
+  @Option(names = "--reduction-factor", defaultValue = "3", description = "Share 1/eta kept"
+      + " at each rung of --pruner asha|hyperband (default: ${DEFAULT-VALUE}).")
+  int reductionFactor;
 
   @Option(names = "--percentile", defaultValue = "25",
       description = "Percentile for --pruner percentile (default: ${DEFAULT-VALUE}).")
@@ -225,6 +241,10 @@ final class TuneCommand implements Callable<Integer> {
         return GpSampler.builder().build();
       case CMAES:
         return CmaEsSampler.builder().build();
+      case ANNEAL:
+        return SimulatedAnnealingSampler.builder().build();
+      case GA:
+        return GeneticSampler.builder().build();
       default:
         return TpeSampler.builder().build();
     }
@@ -236,6 +256,12 @@ final class TuneCommand implements Callable<Integer> {
         return MedianPruner.builder().build();
       case PERCENTILE:
         return PercentilePruner.builder(percentile).build();
+      case ASHA:
+        return SuccessiveHalvingPruner.builder().minResource(minResource)
+            .reductionFactor(reductionFactor).build();
+      case HYPERBAND:
+        return HyperbandPruner.builder(maxResource).minResource(minResource)
+            .reductionFactor(reductionFactor).build();
       default:
         return new NopPruner();
     }

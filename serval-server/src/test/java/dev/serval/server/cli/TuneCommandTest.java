@@ -27,6 +27,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -131,6 +133,23 @@ class TuneCommandTest {
     double best = result().get("best").get("value").asDouble();
     assertThat(pruned).allMatch(t -> t.get("value").asDouble() > best)
         .allMatch(t -> t.get("intermediate").size() == 1);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"anneal, asha", "ga, hyperband"})
+  void evolutionarySamplersWithSuccessiveHalvingPruneWorseCurves(String sampler, String pruner)
+      throws IOException {
+    int exit = tune("{\"x\": {\"type\": \"int\", \"low\": 0, \"high\": 9}}",
+        "--trials", "12", "--sampler", sampler, "--pruner", pruner,
+        "--reduction-factor", "2", "--max-resource", "2",
+        "--", "sh", "-c", "echo 'serval.report 1 {x}'; echo 'serval.report 2 {x}'; echo {x}");
+
+    assertThat(exit).as(err.toString()).isZero();
+    List<JsonNode> pruned = trials(result()).stream()
+        .filter(t -> t.get("state").asText().equals("PRUNED")).toList();
+    assertThat(pruned).isNotEmpty();
+    double best = result().get("best").get("value").asDouble();
+    assertThat(pruned).allMatch(t -> t.get("value").asDouble() > best);
   }
 
   @Test

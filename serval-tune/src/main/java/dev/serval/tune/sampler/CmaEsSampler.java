@@ -5,15 +5,12 @@ import static dev.serval.tune.internal.Checks.require;
 import dev.serval.tune.FrozenTrial;
 import dev.serval.tune.Param;
 import dev.serval.tune.StudyView;
-import dev.serval.tune.TrialState;
 import dev.serval.tune.sampler.internal.CmaState;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.random.RandomGenerator;
-import java.util.stream.Collectors;
 
 /**
  * CMA-ES over the numeric parameters without a condition, mapped to the unit cube as
@@ -62,7 +59,7 @@ public final class CmaEsSampler implements Sampler {
       return Map.of();
     }
     Map<Integer, List<FrozenTrial>> generations = generations(study, cube);
-    return Map.of(GENERATION, completeGenerations(generations, lambda(cube)));
+    return Map.of(GENERATION, Generations.complete(generations, lambda(cube)));
   }
 
   private int lambda(UnitCube cube) {
@@ -76,7 +73,7 @@ public final class CmaEsSampler implements Sampler {
     Map<Integer, List<FrozenTrial>> generations = generations(study, cube);
     Comparator<FrozenTrial> byLoss =
         Comparator.comparingDouble(t -> study.direction().asLoss(t.value().orElseThrow()));
-    int complete = completeGenerations(generations, state.lambda());
+    int complete = Generations.complete(generations, state.lambda());
     for (int g = 0; g < complete; g++) {
       List<double[]> ranked = generations.get(g).stream()
           .limit(state.lambda())
@@ -88,27 +85,8 @@ public final class CmaEsSampler implements Sampler {
     return state;
   }
 
-  /** Complete trials by the generation they were sampled from, in trial order. */
   private static Map<Integer, List<FrozenTrial>> generations(StudyView study, UnitCube cube) {
-    return study.trials(TrialState.COMPLETE).stream()
-        .filter(t -> cube.covers(t.params()))
-        .filter(t -> generationOf(t).isPresent())
-        .collect(Collectors.groupingBy(t -> generationOf(t).orElseThrow()));
-  }
-
-  private static Optional<Integer> generationOf(FrozenTrial trial) {
-    return trial.userAttributes().get(GENERATION) instanceof Number g
-        ? Optional.of(g.intValue())
-        : Optional.empty();
-  }
-
-  private static int completeGenerations(Map<Integer, List<FrozenTrial>> generations,
-      int lambda) {
-    int g = 0;
-    while (generations.getOrDefault(g, List.of()).size() >= lambda) {
-      g++;
-    }
-    return g;
+    return Generations.of(study, GENERATION, t -> cube.covers(t.params()));
   }
 
   private static double[] sampleInCube(CmaState state, RandomGenerator random) {

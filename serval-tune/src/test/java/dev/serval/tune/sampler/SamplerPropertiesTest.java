@@ -36,7 +36,10 @@ class SamplerPropertiesTest {
         Arguments.of("qmc", (Supplier<Sampler>) QmcSampler::new),
         Arguments.of("tpe", (Supplier<Sampler>) () -> TpeSampler.builder().build()),
         Arguments.of("gp", (Supplier<Sampler>) () -> GpSampler.builder().build()),
-        Arguments.of("cmaes", (Supplier<Sampler>) () -> CmaEsSampler.builder().build()));
+        Arguments.of("cmaes", (Supplier<Sampler>) () -> CmaEsSampler.builder().build()),
+        Arguments.of("anneal",
+            (Supplier<Sampler>) () -> SimulatedAnnealingSampler.builder().build()),
+        Arguments.of("ga", (Supplier<Sampler>) () -> GeneticSampler.builder().build()));
   }
 
   /** A bumpy objective so that TPE's model has something to fit. */
