@@ -37,6 +37,9 @@ public record BenchmarkReport(Environment environment, List<RuntimeResult> runti
   public List<TargetCheck> targets() {
     List<TargetCheck> checks = new ArrayList<>();
     for (LoadResult r : serverResults(1, null)) {
+      if (!r.encoding().isRest()) {
+        continue;
+      }
       double p99 = millis(r.latency().p99Nanos());
       checks.add(new TargetCheck(
           "1-row " + r.encoding() + ", " + r.concurrency() + " clients",
@@ -48,8 +51,28 @@ public record BenchmarkReport(Environment environment, List<RuntimeResult> runti
                   && p99 < SINGLE_ROW_P99_GOAL_MILLIS)));
     }
     peerChecks(checks);
+    grpcChecks(checks);
     runtimeFractionChecks(checks);
     return checks;
+  }
+
+  /** gRPC at least as fast as REST JSON at the same concurrency, with a low tail latency. */
+  private void grpcChecks(List<TargetCheck> checks) {
+    for (LoadResult grpc : serverResults(1, Encoding.GRPC)) {
+      serverResults(1, Encoding.JSON).stream()
+          .filter(json -> json.concurrency() == grpc.concurrency())
+          .findFirst()
+          .ifPresent(json -> {
+            double p99 = millis(grpc.latency().p99Nanos());
+            checks.add(new TargetCheck(
+                "1-row GRPC, " + grpc.concurrency() + " streams vs JSON",
+                format("%,.0f vs %,.0f req/s, p99 %.2f ms", grpc.requestsPerSecond(),
+                    json.requestsPerSecond(), p99),
+                format(">= JSON req/s, p99 < %.0f ms", SINGLE_ROW_P99_GOAL_MILLIS),
+                withoutErrors(grpc, grpc.requestsPerSecond() >= json.requestsPerSecond()
+                    && p99 < SINGLE_ROW_P99_GOAL_MILLIS)));
+          });
+    }
   }
 
   private void peerChecks(List<TargetCheck> checks) {

@@ -8,5 +8,15 @@ public enum Encoding {
    * The binary tensor data extension: a JSON header followed by raw little-endian tensor bytes,
    * with binary outputs requested back.
    */
-  BINARY
+  BINARY,
+  /**
+   * The KServe v2 gRPC {@code ModelInfer} call with {@code raw_input_contents}, every client a
+   * stream on one shared HTTP/2 connection.
+   */
+  GRPC;
+
+  /** Whether requests go over REST, one HTTP/1.1 connection per client. */
+  public boolean isRest() {
+    return this != GRPC;
+  }
 }

@@ -1,40 +1,43 @@
 package dev.serval.bench;
 
 import dev.serval.bench.internal.Checks;
-import dev.serval.bench.internal.HttpConnection;
+import dev.serval.bench.internal.GrpcInferClients;
+import dev.serval.bench.internal.GrpcInferRequests;
+import dev.serval.bench.internal.HttpInferClients;
+import dev.serval.bench.internal.InferClient;
+import dev.serval.bench.internal.InferClients;
 import dev.serval.bench.internal.InferRequestEncoder;
 import dev.serval.bench.internal.LatencyHistogram;
 import dev.serval.bench.internal.MeasuredLoop;
 import dev.serval.bench.internal.ModelEndpoint;
 import dev.serval.bench.internal.Progress;
 import dev.serval.bench.internal.SyntheticInputs;
+import dev.serval.bench.internal.RequestFailure;
 import dev.serval.bench.internal.Workers;
+import dev.serval.core.Tensor;
 import dev.serval.core.TensorSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * Closed-loop load against an Open Inference Protocol server: {@code concurrency} clients, each
- * with its own keep-alive HTTP/1.1 connection and thread, send the same prebuilt inference request,
- * wait for the response and repeat, through a warmup and then a measured window.
+ * on its own thread, send the same prebuilt inference request, wait for the response and repeat,
+ * through a warmup and then a measured window. REST clients each have their own keep-alive
+ * HTTP/1.1 connection; gRPC clients are concurrent streams on one HTTP/2 connection.
  *
- * <p>The client is deliberately minimal (prebuilt bytes, status line and body length only) because
- * it usually shares the CPU with the server it measures.
+ * <p>The REST client is deliberately minimal (prebuilt bytes, status line and body length only)
+ * because it usually shares the CPU with the server it measures.
  */
 public final class LoadGenerator {
-  static final String IO_ERROR = "io-error";
-  private static final long IO_ERROR_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
   private final URI serverUrl;
+  private final String model;
+  private final String version;
   private final ModelEndpoint endpoint;
   private final List<TensorSpec> inputs;
   private final int rowsPerRequest;
@@ -49,6 +52,8 @@ public final class LoadGenerator {
 
   private LoadGenerator(Builder b) {
     this.serverUrl = b.serverUrl;
+    this.model = b.model;
+    this.version = b.version;
     this.endpoint = new ModelEndpoint(b.serverUrl, b.model, b.version);
     this.inputs = b.inputs;
     this.rowsPerRequest = b.rowsPerRequest;
@@ -77,9 +82,13 @@ public final class LoadGenerator {
    */
   public LoadResult run() {
     List<TensorSpec> specs = inputs != null ? inputs : endpoint.fetchInputs(timeout);
-    byte[] request = InferRequestEncoder.httpRequest(endpoint.hostHeader(), endpoint.inferPath(),
-        SyntheticInputs.create(specs, rowsPerRequest, seed), encoding);
-    List<Client> clients = connectClients(request);
+    try (InferClients connected = connect(SyntheticInputs.create(specs, rowsPerRequest, seed))) {
+      return measure(connected);
+    }
+  }
+
+  private LoadResult measure(InferClients connected) {
+    List<Client> clients = connected.clients().stream().map(Client::new).toList();
     progress.accept(describe() + ": warmup " + Progress.seconds(warmup) + ", measure "
         + Progress.seconds(duration));
     long measureStart = System.nanoTime() + warmup.toNanos();
@@ -88,35 +97,31 @@ public final class LoadGenerator {
         .<Runnable>map(client -> () -> client.loop(measureStart, end))
         .toList();
     Workers workers = Workers.start("serval-bench-client-", loops);
-    try {
-      if (!workers.awaitUntil(measureStart)) {
-        progress.accept(describe() + ": measuring");
-      }
-      if (!workers.awaitUntil(end + timeout.toNanos())) {
-        progress.accept(describe() + ": aborting requests still open " + Progress.seconds(timeout)
-            + " after the end");
-        clients.forEach(client -> client.connection.abort());
-      }
-      workers.await();
-    } finally {
-      clients.forEach(client -> client.connection.close());
+    if (!workers.awaitUntil(measureStart)) {
+      progress.accept(describe() + ": measuring");
     }
+    if (!workers.awaitUntil(end + timeout.toNanos())) {
+      progress.accept(describe() + ": aborting requests still open " + Progress.seconds(timeout)
+          + " after the end");
+      connected.abort();
+    }
+    workers.await();
     return summarize(clients);
   }
 
-  private List<Client> connectClients(byte[] request) {
-    List<Client> clients = new ArrayList<>();
+  private InferClients connect(List<Tensor> inputs) {
+    if (encoding == Encoding.GRPC) {
+      return GrpcInferClients.connect(endpoint.address(), timeout, concurrency,
+          GrpcInferRequests.modelInfer(model, version, inputs));
+    }
+    byte[] request = InferRequestEncoder.httpRequest(endpoint.hostHeader(), endpoint.inferPath(),
+        inputs, encoding);
     try {
-      for (int i = 0; i < concurrency; i++) {
-        HttpConnection connection = new HttpConnection(endpoint.address(), timeout.toMillis());
-        clients.add(new Client(connection, request));
-        connection.connect();
-      }
+      return HttpInferClients.connect(endpoint.address(), timeout.toMillis(), concurrency,
+          request);
     } catch (IOException e) {
-      clients.forEach(c -> c.connection.close());
       throw new IllegalStateException("cannot connect to " + serverUrl + ": " + e.getMessage(), e);
     }
-    return clients;
   }
 
   private LoadResult summarize(List<Client> clients) {
@@ -144,19 +149,16 @@ public final class LoadGenerator {
         + concurrency;
   }
 
-  /** One connection's request loop and its private tallies; read only after its thread ends. */
+  /** One client's request loop and its private tallies; read only after its thread ends. */
   private static final class Client implements MeasuredLoop.Operation {
-    final HttpConnection connection;
-    final byte[] request;
+    final InferClient client;
     final LatencyHistogram histogram = new LatencyHistogram();
     final Map<String, Long> errors = new HashMap<>();
     String firstError;
-    private int lastStatus;
-    private IOException lastFailure;
+    private RequestFailure lastFailure;
 
-    Client(HttpConnection connection, byte[] request) {
-      this.connection = connection;
-      this.request = request;
+    Client(InferClient client) {
+      this.client = client;
     }
 
     void loop(long measureStart, long end) {
@@ -165,23 +167,15 @@ public final class LoadGenerator {
 
     @Override
     public boolean attempt() {
-      try {
-        lastStatus = connection.exchange(request);
-        lastFailure = null;
-      } catch (IOException e) {
-        lastStatus = -1;
-        lastFailure = e;
-        // a refused or reset connection fails fast; do not spin on it
-        LockSupport.parkNanos(IO_ERROR_BACKOFF_NANOS);
-      }
-      return lastStatus == 200;
+      lastFailure = client.send();
+      return lastFailure == null;
     }
 
     @Override
     public void countFailure() {
-      errors.merge(lastStatus < 0 ? IO_ERROR : Integer.toString(lastStatus), 1L, Long::sum);
+      errors.merge(lastFailure.key(), 1L, Long::sum);
       if (firstError == null) {
-        firstError = lastFailure != null ? lastFailure.toString() : "HTTP " + lastStatus;
+        firstError = lastFailure.description();
       }
     }
   }
@@ -232,7 +226,7 @@ public final class LoadGenerator {
       return this;
     }
 
-    /** Number of clients, each with one connection and one thread; 1 to 1024. */
+    /** Number of clients, each with one thread (and over REST one connection); 1 to 1024. */
     public Builder concurrency(int clients) {
       if (clients < 1 || clients > 1024) {
         throw new IllegalArgumentException("concurrency must be 1..1024 but was " + clients);

@@ -91,18 +91,11 @@ public final class ServingBenchmark {
     }
     List<LoadResult> load = new ArrayList<>();
     if (config.server != null) {
-      warmUpServer(progress);
-      for (Encoding encoding : Encoding.values()) {
-        for (int clients : config.singleRowClients) {
-          load.add(loadPhase(config.server, BenchmarkReport.SERVER, encoding, 1, clients,
-              progress));
-        }
-      }
-      for (Encoding encoding : Encoding.values()) {
-        for (int clients : config.multiRowClients) {
-          load.add(loadPhase(config.server, BenchmarkReport.SERVER, encoding,
-              config.multiRowRows, clients, progress));
-        }
+      List<Phase> phases = serverPhases();
+      warmUpServer(phases, progress);
+      for (Phase phase : phases) {
+        load.add(loadPhase(config.server, BenchmarkReport.SERVER, phase.encoding(), phase.rows(),
+            phase.clients(), progress));
       }
     }
     if (config.peer != null) {
@@ -114,29 +107,49 @@ public final class ServingBenchmark {
     return new BenchmarkReport(environment, runtime, load, config.serverLayout);
   }
 
+  /** One measured load phase against the server. */
+  private record Phase(Encoding encoding, int rows, int clients) {}
+
+  private List<Phase> serverPhases() {
+    List<Phase> phases = new ArrayList<>();
+    for (Encoding encoding : config.singleRowEncodings) {
+      for (int clients : config.singleRowClients) {
+        phases.add(new Phase(encoding, 1, clients));
+      }
+    }
+    if (!config.grpcComparison) {
+      for (Encoding encoding : List.of(Encoding.JSON, Encoding.BINARY)) {
+        for (int clients : config.multiRowClients) {
+          phases.add(new Phase(encoding, config.multiRowRows, clients));
+        }
+      }
+    }
+    return phases;
+  }
+
   /**
    * Runs every request shape the server phases use, untimed, so that the server's JIT has
    * compiled its decoding, batching and encoding paths before the first measured phase (a few
    * seconds per phase is not enough for a freshly started JVM).
    */
-  private void warmUpServer(Progress progress) {
+  private void warmUpServer(List<Phase> phases, Progress progress) {
     if (config.serverWarmup.isZero()) {
       return;
     }
-    Duration each = config.serverWarmup.dividedBy(4);
-    for (Encoding encoding : Encoding.values()) {
-      for (int rows : new int[] {1, config.multiRowRows}) {
-        LoadGenerator.builder(config.server, config.modelName)
-            .target(BenchmarkReport.SERVER)
-            .encoding(encoding)
-            .rowsPerRequest(rows)
-            .concurrency(config.singleRowClients[0])
-            .warmup(each)
-            .duration(Duration.ofMillis(100))
-            .progress(progress::report)
-            .build()
-            .run();
-      }
+    Set<Phase> shapes = new LinkedHashSet<>();
+    phases.forEach(p -> shapes.add(new Phase(p.encoding(), p.rows(), 0)));
+    Duration each = config.serverWarmup.dividedBy(shapes.size());
+    for (Phase shape : shapes) {
+      LoadGenerator.builder(config.server, config.modelName)
+          .target(BenchmarkReport.SERVER)
+          .encoding(shape.encoding())
+          .rowsPerRequest(shape.rows())
+          .concurrency(config.singleRowClients[0])
+          .warmup(each)
+          .duration(Duration.ofMillis(100))
+          .progress(progress::report)
+          .build()
+          .run();
     }
   }
 
@@ -189,6 +202,8 @@ public final class ServingBenchmark {
     private int[] singleRowClients = {16, 32};
     private int[] multiRowClients = {4, 8};
     private int multiRowRows = 64;
+    private boolean grpcComparison;
+    private List<Encoding> singleRowEncodings = List.of(Encoding.JSON, Encoding.BINARY);
     private Clock clock = Clock.systemUTC();
     private Consumer<String> progress = System.err::println;
 
@@ -283,6 +298,16 @@ public final class ServingBenchmark {
       return this;
     }
 
+    /**
+     * Measures 1-row REST JSON and then 1-row gRPC at each of the {@link #singleRowClients}
+     * counts instead of the usual load phases, to compare the two protocols on one server.
+     */
+    public Builder grpcComparison() {
+      this.grpcComparison = true;
+      this.singleRowEncodings = List.of(Encoding.JSON, Encoding.GRPC);
+      return this;
+    }
+
     /** The clock that stamps the report. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -317,6 +342,8 @@ public final class ServingBenchmark {
       copy.singleRowClients = singleRowClients.clone();
       copy.multiRowClients = multiRowClients.clone();
       copy.multiRowRows = multiRowRows;
+      copy.grpcComparison = grpcComparison;
+      copy.singleRowEncodings = singleRowEncodings;
       copy.clock = clock;
       copy.progress = progress;
       return copy;

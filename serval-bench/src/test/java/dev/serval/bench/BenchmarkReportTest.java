@@ -96,6 +96,32 @@ class BenchmarkReportTest {
   }
 
   @Test
+  void checksGrpcAgainstJsonAtTheSameConcurrencyAndNotAgainstTheRestGoal() {
+    BenchmarkReport grpc = new BenchmarkReport(ENVIRONMENT, List.of(), List.of(
+        load("serval", Encoding.JSON, 1, 32, 12_000, 4, Map.of()),
+        load("serval", Encoding.GRPC, 1, 32, 13_000, 4, Map.of()),
+        load("serval", Encoding.GRPC, 1, 8, 9_000, 2, Map.of())), null);
+
+    assertThat(grpc.targets()).extracting(TargetCheck::name, TargetCheck::measured,
+            TargetCheck::met)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("1-row JSON, 32 clients",
+                "12,000 req/s, p99 4.00 ms", false),
+            org.assertj.core.groups.Tuple.tuple("1-row GRPC, 32 streams vs JSON",
+                "13,000 vs 12,000 req/s, p99 4.00 ms", true));
+  }
+
+  @Test
+  void grpcSlowerThanJsonMissesItsTarget() {
+    BenchmarkReport grpc = new BenchmarkReport(ENVIRONMENT, List.of(), List.of(
+        load("serval", Encoding.JSON, 1, 32, 12_000, 4, Map.of()),
+        load("serval", Encoding.GRPC, 1, 32, 11_000, 1, Map.of())), null);
+
+    assertThat(grpc.targets()).filteredOn(c -> c.name().contains("GRPC")).singleElement()
+        .satisfies(c -> assertThat(c.met()).isFalse());
+  }
+
+  @Test
   void aFastPhaseWithErrorsStillMissesItsTargetAndShowsItsFirstError() {
     LoadResult failing = new LoadResult("serval", Encoding.BINARY, 64, 4, 10, 300_000, 30_000,
         1_920_000, latency(1), Map.of("503", 1L), "HTTP 503");

@@ -48,6 +48,10 @@ public final class BenchCommand {
         --multi-row-clients LIST  clients of the many-row phases (default 4,8)
         --out FILE              JSON report file; the Markdown table goes beside it as .md
                                 (default serval-bench-report.json)
+        --grpc                  compare gRPC with REST instead of the usual load phases: 1-row
+                                JSON, then 1-row gRPC ModelInfer (raw_input_contents) with as
+                                many streams on one HTTP/2 connection, at each --clients count
+                                (default 32); no runtime phases unless --layouts is given
         --write-model FILE      only write the benchmark MLP to FILE (e.g. DIR/mlp/1/model.onnx)
         --help                  show this help
 
@@ -76,8 +80,9 @@ public final class BenchCommand {
         --out FILE              default serval-swap-bench.json
       """;
 
+  private static final String GRPC = "--grpc";
   private static final Set<String> FLAGS =
-      Set.of("--help", RegistryBenchCommand.FLAG, SwapBenchCommand.FLAG);
+      Set.of("--help", GRPC, RegistryBenchCommand.FLAG, SwapBenchCommand.FLAG);
   private static final Set<String> VALUE_OPTIONS = Set.of("--server", "--peer", "--peer-name",
       "--model", "--model-name", "--warmup", "--duration", "--runtime-warmup",
       "--runtime-duration", "--server-warmup", "--server-layout", "--batch-sizes", "--layouts",
@@ -205,11 +210,28 @@ public final class BenchCommand {
     if (o.containsKey("--clients")) {
       b.singleRowClients(ints(o, "--clients"));
     }
-    if (o.containsKey("--rows") || o.containsKey("--multi-row-clients")) {
+    if (o.containsKey(GRPC)) {
+      configureGrpc(o, b);
+    } else if (o.containsKey("--rows") || o.containsKey("--multi-row-clients")) {
       b.multiRow(o.containsKey("--rows") ? ints(o, "--rows")[0] : 64,
           o.containsKey("--multi-row-clients") ? ints(o, "--multi-row-clients") : new int[] {4, 8});
     }
     return b.build();
+  }
+
+  private static void configureGrpc(Map<String, String> o, ServingBenchmark.Builder b) {
+    for (String manyRows : List.of("--rows", "--multi-row-clients")) {
+      if (o.containsKey(manyRows)) {
+        throw new IllegalArgumentException(manyRows + " is not used with " + GRPC);
+      }
+    }
+    b.grpcComparison();
+    if (!o.containsKey("--clients")) {
+      b.singleRowClients(32);
+    }
+    if (!o.containsKey("--layouts")) {
+      b.runtimeLayouts(List.of());
+    }
   }
 
   static Duration seconds(Map<String, String> o, String name, double fallback) {

@@ -28,6 +28,9 @@ public final class InferRequestEncoder {
    */
   public static byte[] httpRequest(String hostHeader, String path, List<Tensor> inputs,
       Encoding encoding) {
+    if (!encoding.isRest()) {
+      throw new IllegalArgumentException("encoding must be a REST one but was " + encoding);
+    }
     byte[] body;
     StringBuilder head = new StringBuilder(256)
         .append("POST ").append(path).append(" HTTP/1.1\r\n")

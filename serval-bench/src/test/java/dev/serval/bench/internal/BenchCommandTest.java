@@ -41,6 +41,14 @@ class BenchCommandTest {
   }
 
   @Test
+  void grpcComparisonTakesNoManyRowOptions() {
+    assertThat(run("--grpc", "--rows", "8")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--rows is not used with --grpc");
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--grpc");
+  }
+
+  @Test
   void writesTheBenchmarkModelWhereAsked() {
     Path model = dir.resolve("repo/mlp/1/model.onnx");
 

@@ -1,6 +1,7 @@
 package dev.serval.bench.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,13 +66,20 @@ class InferRequestEncoderTest {
 
   @Test
   void contentLengthCountsTheWholeBody() {
-    for (Encoding encoding : Encoding.values()) {
+    for (Encoding encoding : List.of(Encoding.JSON, Encoding.BINARY)) {
       Request request = Request.parse(InferRequestEncoder.httpRequest("h:1", "/p",
           SyntheticInputs.create(MLP_INPUT, 5, 2), encoding));
 
       assertThat(Integer.parseInt(request.header("Content-Length")))
           .isEqualTo(request.body.length);
     }
+  }
+
+  @Test
+  void refusesToWriteGrpcAsHttp() {
+    assertThatThrownBy(() -> InferRequestEncoder.httpRequest("h:1", "/p",
+        SyntheticInputs.create(MLP_INPUT, 1, 2), Encoding.GRPC))
+        .hasMessage("encoding must be a REST one but was GRPC");
   }
 
   @Test
