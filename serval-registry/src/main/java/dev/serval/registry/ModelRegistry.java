@@ -462,6 +462,31 @@ public final class ModelRegistry implements AutoCloseable {
     }
   }
 
+  /** Replaces the model's description. */
+  public ModelRecord setModelDescription(String model, String description) {
+    Names.checkName("model name", model);
+    Names.checkText("description", description, Names.MAX_TEXT);
+    return db.transaction(
+        c -> {
+          long id = RegistryTables.modelId(c, model, true);
+          RegistryTables.describeModel(c, id, description);
+          return RegistryTables.model(c, id);
+        });
+  }
+
+  /** Replaces a version's description. */
+  public VersionRecord setVersionDescription(String model, int version, String description) {
+    Names.checkName("model name", model);
+    Names.checkText("description", description, Names.MAX_TEXT);
+    return db.transaction(
+        c -> {
+          long id = RegistryTables.modelId(c, model, true);
+          requireVersion(c, id, model, version);
+          RegistryTables.describeVersion(c, id, version, description, now());
+          return requireVersion(c, id, model, version);
+        });
+  }
+
   public ModelRecord setModelTag(String model, String key, String value) {
     return changeModelTag(model, key, value);
   }

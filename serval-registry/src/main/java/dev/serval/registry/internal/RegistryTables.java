@@ -85,6 +85,18 @@ public final class RegistryTables {
         .orElseThrow();
   }
 
+  public static void describeModel(Connection c, long modelId, String description)
+      throws SQLException {
+    Sql.update(c, "UPDATE models SET description = ? WHERE id = ?", description, modelId);
+  }
+
+  public static void describeVersion(
+      Connection c, long modelId, int version, String description, Instant now)
+      throws SQLException {
+    Sql.update(c, "UPDATE model_versions SET description = ?, updated_at = ?"
+        + " WHERE model_id = ? AND version_number = ?", description, now, modelId, version);
+  }
+
   public static ModelRecord model(Connection c, long id) throws SQLException {
     List<ModelRecord> models =
         models(c, "SELECT id, name, description, created_at FROM models WHERE id = ?", id);

@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
       DeploymentCommands.Show.class,
       ModelsCommand.Tag.class,
       ModelsCommand.Untag.class,
+      ModelsCommand.Describe.class,
       ModelsCommand.Delete.class
     })
 final class ModelsCommand implements Runnable {
@@ -346,7 +347,7 @@ final class ModelsCommand implements Runnable {
     }
   }
 
-  /** What {@code tag} and {@code untag} share: NAME or NAME:VERSION, and printing the tags. */
+  /** What {@code tag}, {@code untag} and {@code describe} share: NAME or NAME:VERSION. */
   abstract static class TagCommand extends ClientCommand {
     @Parameters(
         index = "0",
@@ -356,16 +357,21 @@ final class ModelsCommand implements Runnable {
 
     /** The tags route of the model or version, ending in "/tags/". */
     String tagsPath() {
+      return targetPath() + "/tags/";
+    }
+
+    /** The model's or the version's route. */
+    String targetPath() {
       int colon = target.lastIndexOf(':');
       if (colon < 0) {
-        return modelPath(target) + "/tags/";
+        return modelPath(target);
       }
       String version = target.substring(colon + 1);
       if (!version.matches("[1-9][0-9]{0,9}")) {
         throw new UsageException(
             "NAME[:VERSION] needs a version number >= 1 after ':' but was '" + target + "'");
       }
-      return modelPath(target.substring(0, colon)) + "/versions/" + version + "/tags/";
+      return modelPath(target.substring(0, colon)) + "/versions/" + version;
     }
 
     int printTags(JsonNode answer, PrintWriter out) {
@@ -419,6 +425,24 @@ final class ModelsCommand implements Runnable {
         answer = client.delete(path + ServalClient.segment(key));
       }
       return printTags(answer, out);
+    }
+  }
+
+  @Command(
+      name = "describe",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Replace the description of a model, or of one version with NAME:VERSION.",
+        "Example: ./serval models describe iris:2 \"retrained on May data\""
+      })
+  static final class Describe extends TagCommand {
+    @Parameters(index = "1", paramLabel = "TEXT", description = "The new description.")
+    String text;
+
+    @Override
+    int run(ServalClient client, PrintWriter out) {
+      JsonNode answer = client.patch(targetPath(), Map.of("description", text));
+      return print(answer, out, r -> out.println(target + ": " + r.path("description").asText()));
     }
   }
 

@@ -72,18 +72,22 @@ final class ServalClient {
   }
 
   JsonNode put(String path, Object body) {
-    return send(
-        request(path)
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(toJson(body)))
-            .build());
+    return sendJson("PUT", path, body);
   }
 
   JsonNode postJson(String path, Object body) {
+    return sendJson("POST", path, body);
+  }
+
+  JsonNode patch(String path, Object body) {
+    return sendJson("PATCH", path, body);
+  }
+
+  private JsonNode sendJson(String method, String path, Object body) {
     return send(
         request(path)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(toJson(body)))
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(toJson(body)))
             .build());
   }
 

@@ -26,6 +26,7 @@ import dev.serval.server.api.internal.HttpErrors;
 import dev.serval.server.management.internal.ManagementJson;
 import dev.serval.server.management.internal.ManagementJson.AliasRequest;
 import dev.serval.server.management.internal.ManagementJson.DeployRequest;
+import dev.serval.server.management.internal.ManagementJson.DescriptionRequest;
 import dev.serval.server.management.internal.ManagementJson.PromoteRequest;
 import dev.serval.server.management.internal.ManagementJson.TagRequest;
 import dev.serval.server.management.internal.OpenApiDocument;
@@ -95,6 +96,8 @@ public final class ManagementApi {
     sb.route().get(PREFIX).build(blocking(this::listModels));
     sb.route().get(model).build(blocking(this::getModel));
     sb.route().delete(model).build(blocking(this::deleteModel));
+    sb.route().patch(model).build(this::describeModel);
+    sb.route().patch(model + "/versions/{version}").build(this::describeVersion);
     sb.route().get(model + "/versions").build(blocking(this::listVersions));
     sb.route().get(model + "/versions/{version}").build(blocking(this::getVersion));
     sb.route().delete(model + "/versions/{version}").build(blocking(this::deleteVersion));
@@ -257,6 +260,18 @@ public final class ManagementApi {
     Queries.allowOnly(ctx.queryParams(), NO_PARAMS);
     return ok(ManagementJson.model(
         registry.removeAlias(ctx.pathParam("model"), ctx.pathParam("alias"))));
+  }
+
+  private HttpResponse describeModel(ServiceRequestContext ctx, HttpRequest req) {
+    return withBody(ctx, req, DescriptionRequest.class, "description request",
+        body -> ManagementJson.model(
+            registry.setModelDescription(ctx.pathParam("model"), body.description())));
+  }
+
+  private HttpResponse describeVersion(ServiceRequestContext ctx, HttpRequest req) {
+    return withBody(ctx, req, DescriptionRequest.class, "description request",
+        body -> ManagementJson.version(registry.setVersionDescription(ctx.pathParam("model"),
+            versionNumber(ctx.pathParam("version")), body.description())));
   }
 
   private HttpResponse setModelTag(ServiceRequestContext ctx, HttpRequest req) {

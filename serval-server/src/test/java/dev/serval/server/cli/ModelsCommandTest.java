@@ -114,6 +114,19 @@ class ModelsCommandTest {
   }
 
   @Test
+  void describeReplacesModelAndVersionDescriptions() {
+    push("described");
+
+    assertThat(models("describe", "described", "iris classifier")).isZero();
+    assertThat(out.toString()).contains("described: iris classifier");
+    assertThat(models("describe", "described:1", "first cut")).isZero();
+    assertThat(models("versions", "described", "--json")).isZero();
+    assertThat(out.toString()).contains("\"description\" : \"first cut\"");
+    assertThat(models("describe", "described:9", "nothing")).isEqualTo(1);
+    assertThat(err.toString()).contains("9");
+  }
+
+  @Test
   void pushRecordsLineage() {
     push("base");
     assertThat(models("push", "derived", mlp.toString(), "--parent", "base:1", "--transform",

@@ -65,6 +65,14 @@ public final class ManagementJson {
     }
   }
 
+  /** The body of {@code PATCH} on a model or version: its new description. */
+  public record DescriptionRequest(String description) implements RequestBody {
+    @Override
+    public Optional<String> missingField() {
+      return description == null ? Optional.of("description") : Optional.empty();
+    }
+  }
+
   /** The body of {@code PUT .../deployment}: version number to traffic weight, and a shadow. */
   public record DeployRequest(SortedMap<Integer, Integer> weights, Integer shadow)
       implements RequestBody {
