@@ -59,6 +59,11 @@ final class AliasCache implements VersionResolver, AutoCloseable {
     return entry.aliases();
   }
 
+  /** Drops the model's entry now, so that this node reads its own alias changes at once. */
+  void forget(String model) {
+    byModel.remove(model);
+  }
+
   @Override
   public void close() {
     subscription.close();

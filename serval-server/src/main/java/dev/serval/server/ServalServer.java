@@ -76,7 +76,11 @@ public final class ServalServer implements AutoCloseable {
     new ProtocolApi(models, this::isReady, version(), versions, errors).registerOn(sb);
     new GrpcApi(models, this::isReady, version(), versions).registerOn(sb);
     if (builder.registry != null) {
-      new ManagementApi(builder.registry, builder.registryService, errors, builder.rollout)
+      Rollout rollout = (model, timeout) -> {
+        aliases.forget(model);
+        builder.rollout.apply(model, timeout);
+      };
+      new ManagementApi(builder.registry, builder.registryService, errors, rollout)
           .registerOn(sb);
     }
     sb.route().get("/metrics").build(new MetricsService(builder.meterRegistry));

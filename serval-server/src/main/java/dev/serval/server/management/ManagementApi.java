@@ -17,6 +17,7 @@ import dev.serval.core.InvalidInputException;
 import dev.serval.core.ServalException;
 import dev.serval.registry.Lineage;
 import dev.serval.registry.ModelFilter;
+import dev.serval.registry.ModelRecord;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.PageRequest;
 import dev.serval.registry.RegistryService;
@@ -253,13 +254,29 @@ public final class ManagementApi {
 
   private HttpResponse setAlias(ServiceRequestContext ctx, HttpRequest req) {
     return withBody(ctx, req, AliasRequest.class, "alias request", alias -> ManagementJson.model(
-        registry.setAlias(ctx.pathParam("model"), ctx.pathParam("alias"), alias.version())));
+        applied(registry.setAlias(ctx.pathParam("model"), ctx.pathParam("alias"),
+            alias.version()))));
   }
 
   private HttpResponse removeAlias(ServiceRequestContext ctx) {
     Queries.allowOnly(ctx.queryParams(), NO_PARAMS);
     return ok(ManagementJson.model(
-        registry.removeAlias(ctx.pathParam("model"), ctx.pathParam("alias"))));
+        applied(registry.removeAlias(ctx.pathParam("model"), ctx.pathParam("alias")))));
+  }
+
+  /**
+   * Serves an alias change on this node before answering: the version it names is loaded on
+   * standby and inference by the alias resolves to it. A version that cannot load leaves the
+   * alias set; serving reports why in the repository index.
+   */
+  private ModelRecord applied(ModelRecord changed) {
+    try {
+      rollout.apply(changed.name(), Duration.ofSeconds(DEFAULT_WAIT_SECONDS));
+    } catch (ServalException e) {
+      log.warn("alias of '{}' moved, but serving did not follow: {}", changed.name(),
+          e.getMessage());
+    }
+    return changed;
   }
 
   private HttpResponse describeModel(ServiceRequestContext ctx, HttpRequest req) {

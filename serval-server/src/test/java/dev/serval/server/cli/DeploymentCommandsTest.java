@@ -27,6 +27,8 @@ import picocli.CommandLine;
 class DeploymentCommandsTest {
   private static final PrintStream CONSOLE = new PrintStream(OutputStream.nullOutputStream());
   private static final Pattern VERSION = Pattern.compile("\"model_version\":\"(\\d+)\"");
+  private static final String REQUEST = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\","
+      + "\"shape\":[1,4],\"data\":[0.1,0.2,0.3,0.4]}]}";
 
   @TempDir Path dir;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -87,6 +89,18 @@ class DeploymentCommandsTest {
   }
 
   @Test
+  void anAliasAnswersAsSoonAsItsCommandReturns() throws Exception {
+    server = start(new ServingOptions());
+    pushVersions(2);
+
+    assertThat(cli("models", "alias", "iris", "production", "1")).as(err.toString()).isZero();
+    assertThat(infer("/versions/production")).contains("\"model_version\":\"1\"");
+
+    assertThat(cli("models", "alias", "iris", "production", "2")).as(err.toString()).isZero();
+    assertThat(infer("/versions/production")).contains("\"model_version\":\"2\"");
+  }
+
+  @Test
   void refusesMalformedTargets() {
     server = start(new ServingOptions());
     assertThat(cli("models", "deploy", "iris", "one=50")).isEqualTo(2);
@@ -126,14 +140,23 @@ class DeploymentCommandsTest {
     return cmd.execute(withServer);
   }
 
+  private String infer(String version) throws Exception {
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + server.port() + "/v2/models/iris" + version + "/infer"))
+            .POST(HttpRequest.BodyPublishers.ofString(REQUEST))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() + " " + response.body();
+  }
+
   private Map<String, Integer> answeringVersions(int requests) throws Exception {
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < requests; i++) {
       HttpResponse<String> response = http.send(
           HttpRequest.newBuilder(
                   URI.create("http://127.0.0.1:" + server.port() + "/v2/models/iris/infer"))
-              .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[{\"name\":\"input\","
-                  + "\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[0.1,0.2,0.3,0.4]}]}"))
+              .POST(HttpRequest.BodyPublishers.ofString(REQUEST))
               .build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
