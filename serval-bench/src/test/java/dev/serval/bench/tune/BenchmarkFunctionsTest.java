@@ -30,8 +30,10 @@ class BenchmarkFunctionsTest {
 
   @Test
   void mixedObjectiveIsBestWithReluFiveLayersAndMidLearningRate() {
-    assertThat(BenchmarkFunctions.mixed(Math.pow(10, -2.5), 5, "relu")).isCloseTo(0, within(1e-12));
-    assertThat(BenchmarkFunctions.mixed(1e-4, 8, "sigmoid")).isCloseTo(2.25 + 0.9 + 1, within(1e-9));
+    assertThat(BenchmarkFunctions.mixed(Math.pow(10, -2.5), 5, "relu"))
+        .isCloseTo(0, within(1e-12));
+    assertThat(BenchmarkFunctions.mixed(1e-4, 8, "sigmoid"))
+        .isCloseTo(2.25 + 0.9 + 1, within(1e-9));
   }
 
   @Test
