@@ -1,6 +1,5 @@
 package dev.serval.bench;
 
-import dev.serval.bench.internal.ChildJvmServer;
 import dev.serval.bench.internal.Checks;
 import dev.serval.bench.internal.GetLoop;
 import dev.serval.bench.internal.Progress;

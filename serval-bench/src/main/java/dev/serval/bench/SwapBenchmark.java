@@ -1,7 +1,6 @@
 package dev.serval.bench;
 
 import dev.serval.bench.internal.Checks;
-import dev.serval.bench.internal.ChildJvmServer;
 import dev.serval.bench.internal.InferRequestEncoder;
 import dev.serval.bench.internal.ModelEndpoint;
 import dev.serval.bench.internal.Progress;

@@ -1,101 +1,55 @@
 package dev.serval.server.cli;
 
 import dev.serval.bench.ServingBenchmark;
-import java.io.BufferedReader;
+import dev.serval.bench.ChildJvmServer;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
-/** A Serval server in its own JVM, started from this program's class path, for benchmarks. */
+/**
+ * A Serval server in its own JVM, started from this program's class path, serving the benchmark
+ * model from a temporary folder that also holds its own registry (the user's ~/.serval/data may be
+ * held by their running server).
+ */
 final class ChildServer implements AutoCloseable {
-  private static final Pattern LISTENING = Pattern.compile("Serval is listening on (\\S+)");
-  private final Process process;
-  private final String baseUrl;
-  private final Path repository;
+  private final ChildJvmServer server;
+  private final Path folder;
 
-  private ChildServer(Process process, String baseUrl, Path repository) {
-    this.process = process;
-    this.baseUrl = baseUrl;
-    this.repository = repository;
+  private ChildServer(ChildJvmServer server, Path folder) {
+    this.server = server;
+    this.folder = folder;
   }
 
   static ChildServer startWithBenchmarkModel(PrintStream progress) {
+    Path folder;
     try {
-      // A registry of its own: the user's ~/.serval/data may be held by their running server.
-      Path repository = Files.createTempDirectory("serval-bench-models");
-      ServingBenchmark.writeDefaultModel(repository.resolve("models/mlp/1/model.onnx"));
-      String java = ProcessHandle.current().info().command().orElse("java");
-      List<String> command =
-          List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-              "serve", "--model-repository", repository.resolve("models").toString(),
-              "--data", repository.resolve("data").toString(), "--port", "0");
-      progress.println("bench: starting a Serval server for the benchmark model ...");
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String url = awaitUrl(process);
-      progress.println("bench: server ready at " + url);
-      return new ChildServer(process, url, repository);
+      folder = Files.createTempDirectory("serval-bench-models");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the benchmark server: " + e.getMessage(), e);
     }
-  }
-
-  private static String awaitUrl(Process process) throws IOException {
-    BufferedReader lines =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    StringBuilder seen = new StringBuilder();
-    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-      Matcher m = LISTENING.matcher(line);
-      if (m.find()) {
-        drainInBackground(lines);
-        return m.group(1);
-      }
-      seen.append(line).append('\n');
-    }
-    throw new IllegalStateException("the benchmark server exited before listening:\n" + seen);
-  }
-
-  /** Keeps reading the child's output so that it never blocks on a full pipe. */
-  private static void drainInBackground(BufferedReader lines) {
-    Thread drain =
-        new Thread(
-            () -> {
-              try {
-                while (lines.readLine() != null) {
-                  // discard
-                }
-              } catch (IOException ignored) {
-                // the child exited
-              }
-            },
-            "bench-server-output");
-    drain.setDaemon(true);
-    drain.start();
+    Path models = folder.resolve("models");
+    ServingBenchmark.writeDefaultModel(models.resolve("mlp/1/model.onnx"));
+    progress.println("bench: starting a Serval server for the benchmark model ...");
+    ChildJvmServer server = ChildJvmServer.start(ChildJvmServer.defaultCommand(),
+        folder.resolve("data"), List.of("--model-repository", models.toString()));
+    progress.println("bench: server ready at " + server.baseUrl());
+    return new ChildServer(server, folder);
   }
 
   String baseUrl() {
-    return baseUrl;
+    return server.baseUrl().toString();
   }
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-      try (var files = Files.walk(repository)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    server.close();
+    try (Stream<Path> files = Files.walk(folder)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // leftover temp files are harmless
     }

@@ -1,6 +1,5 @@
-package dev.serval.bench.internal;
+package dev.serval.bench;
 
-import dev.serval.bench.RunningServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -46,9 +45,20 @@ public final class ChildJvmServer implements RunningServer {
    * @throws IllegalStateException when it exits before listening
    */
   public static ChildJvmServer start(List<String> command, Path dataDir) {
+    return start(command, dataDir, List.of());
+  }
+
+  /**
+   * Starts the server with more {@code serve} options (e.g. {@code --model-repository DIR}) and
+   * waits until it listens.
+   *
+   * @throws IllegalStateException when it exits before listening
+   */
+  public static ChildJvmServer start(List<String> command, Path dataDir, List<String> options) {
     List<String> full = new ArrayList<>(command);
     full.addAll(List.of("serve", "--data", dataDir.toString(), "--host", "127.0.0.1",
         "--port", "0"));
+    full.addAll(options);
     try {
       Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
       try {
