@@ -20,7 +20,7 @@ import com.linecorp.armeria.server.RequestTimeoutException;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import dev.serval.core.QueueFullException;
+import dev.serval.core.TooManyRequestsException;
 import dev.serval.core.ServalException;
 import dev.serval.server.api.ErrorStatus;
 import io.grpc.Status;
@@ -100,11 +100,11 @@ public final class HttpErrors implements ServerErrorHandler {
       log.debug("Request failure", e);
     }
     String message = e.getMessage() == null ? status.reasonPhrase() : e.getMessage();
-    if (e instanceof QueueFullException) {
+    if (e instanceof TooManyRequestsException) {
       ResponseHeaders headers =
           ResponseHeaders.builder(status)
               .contentType(MediaType.JSON_UTF_8)
-              .setLong(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds(((QueueFullException) e)))
+              .setLong(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds(((TooManyRequestsException) e)))
               .build();
       return HttpResponse.of(headers, HttpData.wrap(ProtocolJson.error(message)));
     }
@@ -122,7 +122,7 @@ public final class HttpErrors implements ServerErrorHandler {
   }
 
   /** Whole seconds, rounded up and at least one, as Retry-After allows no fractions. */
-  public static long retryAfterSeconds(QueueFullException e) {
+  public static long retryAfterSeconds(TooManyRequestsException e) {
     Duration retryAfter = e.retryAfter();
     if (retryAfter == null || retryAfter.isNegative()) {
       return 1;

@@ -1,7 +1,7 @@
 package dev.serval.server.grpc.internal;
 
 import com.linecorp.armeria.common.util.Exceptions;
-import dev.serval.core.QueueFullException;
+import dev.serval.core.TooManyRequestsException;
 import dev.serval.core.ServalException;
 import dev.serval.server.api.ErrorStatus;
 import dev.serval.server.api.internal.HttpErrors;
@@ -58,7 +58,7 @@ final class GrpcErrors {
       status = status.withDescription(e.getMessage());
     }
     Metadata trailers = new Metadata();
-    if (e instanceof QueueFullException full) {
+    if (e instanceof TooManyRequestsException full) {
       trailers.put(RETRY_AFTER, Long.toString(HttpErrors.retryAfterSeconds(full)));
     }
     return status.asRuntimeException(trailers);
