@@ -1,0 +1,7 @@
+package dev.serval.train;
+
+/** The non-linearity after each hidden layer. */
+public enum Activation {
+  RELU,
+  TANH
+}

@@ -1,0 +1,115 @@
+package dev.serval.train.internal;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A fully connected layer, y = x W^T + b, with W stored [out, in] as ONNX Gemm with transB = 1
+ * reads it, so that every inner loop runs along a contiguous row.
+ */
+public final class Dense implements Layer {
+  private final int inputs;
+  private final int outputs;
+  private final Param weight;
+  private final Param bias;
+  private final String name;
+  private float[] input;
+
+  private Dense(String name, int inputs, int outputs, float[] weight, float[] bias) {
+    this.name = name;
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.weight = new Param(weight, true);
+    this.bias = new Param(bias, false);
+  }
+
+  /** Weights uniform in [-limit, limit], biases zero. */
+  public static Dense create(
+      String name, int inputs, int outputs, double limit, SplittableRandom random) {
+    return new Dense(name, inputs, outputs, Sampling.uniform(outputs * inputs, limit, random),
+        new float[outputs]);
+  }
+
+  @Override
+  public int inputWidth() {
+    return inputs;
+  }
+
+  @Override
+  public int outputWidth() {
+    return outputs;
+  }
+
+  @Override
+  public float[] forward(float[] x, int rows, boolean training) {
+    float[] w = weight.value();
+    float[] b = bias.value();
+    float[] y = new float[rows * outputs];
+    for (int n = 0; n < rows; n++) {
+      int in = n * inputs;
+      for (int o = 0; o < outputs; o++) {
+        int row = o * inputs;
+        float sum = 0;
+        for (int i = 0; i < inputs; i++) {
+          sum += x[in + i] * w[row + i];
+        }
+        y[n * outputs + o] = sum + b[o];
+      }
+    }
+    if (training) {
+      input = x;
+    }
+    return y;
+  }
+
+  @Override
+  public float[] backward(float[] g, int rows) {
+    float[] w = weight.value();
+    float[] dw = weight.grad();
+    float[] db = bias.grad();
+    float[] dx = new float[rows * inputs];
+    for (int n = 0; n < rows; n++) {
+      int in = n * inputs;
+      for (int o = 0; o < outputs; o++) {
+        float go = g[n * outputs + o];
+        if (go == 0) {
+          continue; // common after ReLU and dropout
+        }
+        int row = o * inputs;
+        db[o] += go;
+        for (int i = 0; i < inputs; i++) {
+          dx[in + i] += go * w[row + i];
+          dw[row + i] += go * input[in + i];
+        }
+      }
+    }
+    return dx;
+  }
+
+  @Override
+  public List<Param> params() {
+    return List.of(weight, bias);
+  }
+
+  /** This layer followed by {@code norm} in evaluation mode, as one layer. */
+  public Dense foldedWith(BatchNorm norm) {
+    float[] scale = norm.evalScale();
+    float[] shift = norm.evalShift();
+    float[] w = weight.value().clone();
+    float[] b = bias.value().clone();
+    for (int o = 0; o < outputs; o++) {
+      for (int i = 0; i < inputs; i++) {
+        w[o * inputs + i] *= scale[o];
+      }
+      b[o] = b[o] * scale[o] + shift[o];
+    }
+    return new Dense(name, inputs, outputs, w, b);
+  }
+
+  @Override
+  public String export(OnnxGraph graph, String x, String output) {
+    String w = graph.floats(name + ".weight", weight.value(), outputs, inputs);
+    String b = graph.floats(name + ".bias", bias.value(), outputs);
+    return graph.node("Gemm", List.of(x, w, b), output, OnnxGraph.attribute("transB", 1L));
+  }
+}
