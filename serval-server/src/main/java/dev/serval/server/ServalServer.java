@@ -3,6 +3,8 @@ package dev.serval.server;
 import com.linecorp.armeria.server.GracefulShutdown;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import dev.serval.async.AsyncService;
+import dev.serval.server.api.internal.AsyncInference;
 import dev.serval.server.api.internal.HttpErrors;
 import dev.serval.server.api.internal.MetricsService;
 import dev.serval.server.api.internal.ProtocolApi;
@@ -45,6 +47,8 @@ public final class ServalServer implements AutoCloseable {
   private final Server server;
   /** Null without a registry. */
   private final AliasCache aliases;
+  /** Null without asynchronous inference. */
+  private final AsyncService async;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -73,7 +77,8 @@ public final class ServalServer implements AutoCloseable {
     this.aliases = builder.registry == null ? null
         : new AliasCache(builder.registry, System::nanoTime, ALIAS_TTL_NANOS);
     VersionResolver versions = aliases == null ? VersionResolver.IDENTITY : aliases;
-    new ProtocolApi(models, this::isReady, version(), versions, errors).registerOn(sb);
+    this.async = builder.async == null ? null : asyncService(builder.async, versions);
+    new ProtocolApi(models, this::isReady, version(), versions, errors, async).registerOn(sb);
     new GrpcApi(models, this::isReady, version(), versions).registerOn(sb);
     if (builder.registry != null) {
       Rollout rollout = (model, timeout) -> {
@@ -94,6 +99,11 @@ public final class ServalServer implements AutoCloseable {
     return new Builder();
   }
 
+  private AsyncService asyncService(AsyncService.Builder settings, VersionResolver versions) {
+    AsyncInference inference = new AsyncInference(models, versions);
+    return settings.handler(inference).failures(inference).build();
+  }
+
   /**
    * Binds the port and starts serving; returns once the server listens.
    *
@@ -109,6 +119,9 @@ public final class ServalServer implements AutoCloseable {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException(
           "could not listen on " + host + ":" + requestedPort + ": " + cause.getMessage(), cause);
+    }
+    if (async != null) {
+      async.start();
     }
   }
 
@@ -135,6 +148,10 @@ public final class ServalServer implements AutoCloseable {
       server.stop().join();
     } finally {
       try {
+        // Before the models: requests it runs go back to the queue instead of failing.
+        if (async != null) {
+          async.close();
+        }
         models.close();
       } finally {
         gcMetrics.close();
@@ -195,6 +212,7 @@ public final class ServalServer implements AutoCloseable {
     private ModelRegistry registry;
     private RegistryService registryService;
     private Rollout rollout = Rollout.NONE;
+    private AsyncService.Builder async;
 
     private Builder() {}
 
@@ -244,6 +262,16 @@ public final class ServalServer implements AutoCloseable {
      */
     public Builder rollout(Rollout rollout) {
       this.rollout = Objects.requireNonNull(rollout, "rollout");
+      return this;
+    }
+
+    /**
+     * Optional. Takes asynchronous infer requests and batches ({@code /v2/async}); the server
+     * supplies the handler and failure renderer, builds the service, starts it with the server
+     * and closes it before the models.
+     */
+    public Builder async(AsyncService.Builder async) {
+      this.async = Objects.requireNonNull(async, "async");
       return this;
     }
 

@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.serval.async.AsyncService;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.registry.validation.ModelValidator;
@@ -47,8 +48,9 @@ class OpenApiDocumentTest {
             .validator(ModelValidator.builder().backend(new OnnxBackend()).build())
             .executor(Runnable::run)
             .build();
-    server = TestServer.start(
-        Files.createDirectories(dir.resolve("repository")), b -> b.registry(registry, service));
+    server = TestServer.start(Files.createDirectories(dir.resolve("repository")),
+        b -> b.registry(registry, service)
+            .async(AsyncService.builder().database(registry.database())));
     document = TestServer.json(server.get(ManagementApi.OPENAPI_PATH));
   }
 

@@ -98,28 +98,44 @@ final class ServalClient {
     return send(request.build());
   }
 
+  /** The body of a successful answer as it is, for answers that are not one JSON document. */
+  byte[] download(String path) {
+    HttpResponse<byte[]> response = exchange(request(path).GET().build());
+    if (response.statusCode() / 100 != 2) {
+      throw failure(response.statusCode(), parse(response.body()));
+    }
+    return response.body();
+  }
+
   private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "application/json");
   }
 
   private JsonNode send(HttpRequest request) {
-    HttpResponse<byte[]> response;
+    HttpResponse<byte[]> response = exchange(request);
+    JsonNode body = parse(response.body());
+    if (response.statusCode() / 100 != 2) {
+      throw failure(response.statusCode(), body);
+    }
+    return body;
+  }
+
+  private HttpResponse<byte[]> exchange(HttpRequest request) {
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw unreachable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CommandException("interrupted while waiting for " + baseUrl);
     }
-    JsonNode body = parse(response.body());
-    if (response.statusCode() / 100 != 2) {
-      JsonNode error = body == null ? null : body.get("error");
-      throw new CommandException(
-          error != null && error.isTextual() ? error.asText()
-              : "the server at " + baseUrl + " answered HTTP " + response.statusCode());
-    }
-    return body;
+  }
+
+  private CommandException failure(int status, JsonNode body) {
+    JsonNode error = body == null ? null : body.get("error");
+    return new CommandException(
+        error != null && error.isTextual() ? error.asText()
+            : "the server at " + baseUrl + " answered HTTP " + status);
   }
 
   private CommandException unreachable(IOException e) {

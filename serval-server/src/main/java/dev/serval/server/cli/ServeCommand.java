@@ -51,7 +51,8 @@ final class ServeCommand implements Callable<Integer> {
       opened.close();
       throw e;
     }
-    ServerLauncher.start(repository, opened, listen, serving, System.out).awaitShutdown();
+    ServerLauncher.start(repository, opened, registry.broker, listen, serving, System.out)
+        .awaitShutdown();
     return 0;
   }
 

@@ -1,5 +1,7 @@
 package dev.serval.server.cli;
 
+import dev.serval.async.AsyncService;
+import dev.serval.async.RabbitMqReplyPublisher;
 import dev.serval.core.ServalException;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
@@ -14,6 +16,7 @@ import dev.serval.serving.RepositoryEntry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +57,14 @@ final class ServerLauncher {
    */
   static ServerLauncher start(Path repository, ModelRegistry registry, ListenOptions listen,
       ServingOptions serving, PrintStream out) {
+    return start(repository, registry, null, listen, serving, out);
+  }
+
+  /**
+   * @param broker publishes asynchronous results to {@code reply_to} queues; null for none
+   */
+  static ServerLauncher start(Path repository, ModelRegistry registry, URI broker,
+      ListenOptions listen, ServingOptions serving, PrintStream out) {
     ExecutorService validations = validationExecutor();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ModelValidator validator = ModelValidator.builder().backend(new OnnxBackend()).build();
@@ -88,6 +99,7 @@ final class ServerLauncher {
             .meterRegistry(meters)
             .registry(registry, service)
             .rollout(sync)
+            .async(async(registry, broker, serving))
             .build();
     try {
       server.start();
@@ -105,8 +117,28 @@ final class ServerLauncher {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> launcher.close(out), "serval-shutdown"));
     String url = baseUrl(listen.host, server.port());
     out.println("Management API:   " + url + ManagementApi.PREFIX);
+    out.println("Async results:    " + url + "/v2/async/<id> (kept "
+        + serving.asyncRetention + ")");
     out.println("Serval is listening on " + url);
     return launcher;
+  }
+
+  /** Asynchronous requests live in the registry's database, so they survive a restart. */
+  private static AsyncService.Builder async(
+      ModelRegistry registry, URI broker, ServingOptions serving) {
+    AsyncService.Builder async = AsyncService.builder()
+        .database(registry.database())
+        .retention(serving.asyncRetention())
+        .maxBacklog(serving.asyncMaxBacklog())
+        .maxInFlight(serving.asyncWorkers());
+    if (broker != null) {
+      try {
+        async.replies(RabbitMqReplyPublisher.connect(broker));
+      } catch (IllegalStateException e) {
+        throw new CommandException(e.getMessage());
+      }
+    }
+    return async;
   }
 
   private static ModelManager models(

@@ -38,18 +38,22 @@ final class InferService implements HttpService {
   private final InferResponseEncoder encoder;
   private final PathVersions versions;
   private final HttpErrors errors;
+  /** Null when the server does not take asynchronous requests. */
+  private final AsyncRoutes async;
 
   InferService(
       ModelService models,
       InferRequestDecoder decoder,
       InferResponseEncoder encoder,
       PathVersions versions,
-      HttpErrors errors) {
+      HttpErrors errors,
+      AsyncRoutes async) {
     this.models = models;
     this.decoder = decoder;
     this.encoder = encoder;
     this.versions = versions;
     this.errors = errors;
+    this.async = async;
   }
 
   @Override
@@ -76,11 +80,24 @@ final class InferService implements HttpService {
     byte[] body = request.content().array();
     int jsonBytes = headerLength < 0 ? body.length : Math.min(headerLength, body.length);
     if (jsonBytes <= MAX_EVENT_LOOP_JSON_BYTES) {
-      return submit(ctx, decoder.decode(model, version, body, headerLength));
+      return dispatch(ctx, request, decoder.decode(model, version, body, headerLength));
     }
     return CompletableFuture.supplyAsync(
             () -> decoder.decode(model, version, body, headerLength), ctx.blockingTaskExecutor())
-        .thenCompose(decoded -> submit(ctx, decoded));
+        .thenCompose(decoded -> dispatch(ctx, request, decoded));
+  }
+
+  /** Runs the request now, or stores it to run later when the client asked for that. */
+  private CompletableFuture<HttpResponse> dispatch(
+      ServiceRequestContext ctx, AggregatedHttpRequest request, DecodedInferRequest decoded) {
+    if (!AsyncRoutes.isRequested(request.headers(), decoded.request().parameters())) {
+      return submit(ctx, decoded);
+    }
+    if (async == null) {
+      throw new InvalidInputException("this server does not take asynchronous requests; send"
+          + " the request without 'async' and Prefer: respond-async");
+    }
+    return async.accept(ctx, request, decoded.request());
   }
 
   private CompletableFuture<HttpResponse> submit(
@@ -116,7 +133,11 @@ final class InferService implements HttpService {
   }
 
   private static int headerLength(RequestHeaders headers) {
-    String value = headers.get(HEADER_LENGTH);
+    return headerLength(headers.get(HEADER_LENGTH));
+  }
+
+  /** The value of {@value #HEADER_LENGTH}, or -1 when there is none. */
+  static int headerLength(String value) {
     if (value == null) {
       return -1;
     }

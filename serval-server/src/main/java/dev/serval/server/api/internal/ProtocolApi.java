@@ -10,6 +10,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.serval.async.AsyncService;
 import dev.serval.core.InvalidInputException;
 import dev.serval.serving.ModelService;
 import java.io.IOException;
@@ -38,30 +39,36 @@ public final class ProtocolApi {
   private final byte[] serverMetadata;
   private final PathVersions versions;
   private final InferService infer;
+  /** Null when the server does not take asynchronous requests. */
+  private final AsyncRoutes asyncRoutes;
 
   /**
    * @param serverReady whether the server takes traffic; false while it drains
    * @param serverVersion reported by {@code GET /v2}
    * @param versions resolves a route's version alias to a version number
+   * @param async stores asynchronous requests and batches; null to refuse them
    */
   public ProtocolApi(
       ModelService models,
       BooleanSupplier serverReady,
       String serverVersion,
       VersionResolver versions,
-      HttpErrors errors) {
+      HttpErrors errors,
+      AsyncService async) {
     this.models = Objects.requireNonNull(models, "models");
     this.versions = new PathVersions(Objects.requireNonNull(versions, "versions"));
     this.serverReady = Objects.requireNonNull(serverReady, "serverReady");
     this.errors = Objects.requireNonNull(errors, "errors");
     this.serverMetadata = ProtocolJson.serverMetadata(SERVER_NAME, serverVersion, EXTENSIONS);
+    this.asyncRoutes = async == null ? null : new AsyncRoutes(async, models, this.versions, errors);
     this.infer =
         new InferService(
             models,
             new InferRequestDecoder(Json.FACTORY),
             new InferResponseEncoder(Json.FACTORY),
             this.versions,
-            errors);
+            errors,
+            asyncRoutes);
   }
 
   public void registerOn(ServerBuilder sb) {
@@ -83,6 +90,9 @@ public final class ProtocolApi {
     post(sb, "/v2/repository/models/{model}/load", (ctx, req) -> change(ctx, req, models::load));
     post(sb, "/v2/repository/models/{model}/unload",
         (ctx, req) -> change(ctx, req, models::unload));
+    if (asyncRoutes != null) {
+      asyncRoutes.registerOn(sb);
+    }
   }
 
   private HttpResponse serverReady() {

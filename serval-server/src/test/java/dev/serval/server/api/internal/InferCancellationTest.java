@@ -40,7 +40,8 @@ class InferCancellationTest {
         @Override
         protected void configure(ServerBuilder sb) {
           new ProtocolApi(
-                  MODELS, () -> true, "test", VersionResolver.IDENTITY, new HttpErrors(1 << 20))
+                  MODELS, () -> true, "test", VersionResolver.IDENTITY, new HttpErrors(1 << 20),
+                  null)
               .registerOn(sb);
         }
       };
