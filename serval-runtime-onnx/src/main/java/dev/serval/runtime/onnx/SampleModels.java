@@ -1,15 +1,14 @@
 package dev.serval.runtime.onnx;
 
-import static dev.serval.runtime.onnx.internal.GraphProtos.floatTensor;
-import static dev.serval.runtime.onnx.internal.GraphProtos.intAttribute;
-import static dev.serval.runtime.onnx.internal.GraphProtos.node;
-import static dev.serval.runtime.onnx.internal.GraphProtos.tensorValue;
+import static dev.serval.runtime.onnx.GraphProtos.floatTensor;
+import static dev.serval.runtime.onnx.GraphProtos.intAttribute;
+import static dev.serval.runtime.onnx.GraphProtos.node;
+import static dev.serval.runtime.onnx.GraphProtos.tensorValue;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.serval.core.DataType;
 import dev.serval.core.Shape;
-import dev.serval.runtime.onnx.internal.GraphProtos;
 import dev.serval.runtime.onnx.internal.OnnxTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       RestoreCommand.class,
       TuneCommand.class,
       BatchCommand.class,
+      CompressCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,7 +1,7 @@
 package dev.serval.runtime.onnx.internal;
 
-import static dev.serval.runtime.onnx.internal.GraphProtos.intAttribute;
-import static dev.serval.runtime.onnx.internal.GraphProtos.node;
+import static dev.serval.runtime.onnx.GraphProtos.intAttribute;
+import static dev.serval.runtime.onnx.GraphProtos.node;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;

@@ -1,4 +1,4 @@
-package dev.serval.runtime.onnx.internal;
+package dev.serval.runtime.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;

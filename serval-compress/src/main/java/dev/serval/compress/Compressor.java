@@ -1,0 +1,242 @@
+package dev.serval.compress;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.serval.compress.internal.CpuFeatures;
+import dev.serval.compress.internal.GraphEditor;
+import dev.serval.compress.internal.ModelFiles;
+import dev.serval.compress.internal.ModelProbe;
+import dev.serval.compress.internal.Tensors;
+import dev.serval.compress.internal.Transforms;
+import dev.serval.core.InvalidInputException;
+import dev.serval.core.Tensor;
+import dev.serval.runtime.onnx.OnnxBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * Compresses one ONNX model file into another and reports what it gained. The input is never
+ * changed; the output appears complete or not at all (it is written to a temporary file in the
+ * output's folder, loaded and run in ONNX Runtime, then moved into place).
+ */
+public final class Compressor {
+  private static final Set<Method> INT8 =
+      EnumSet.of(Method.INT8_DYNAMIC, Method.INT8_STATIC, Method.WEIGHT_ONLY);
+  private static final long INPUT_SEED = 7;
+  private static final int AGREEMENT_BATCH = 16;
+
+  private final OnnxBackend backend;
+  private final BenchmarkSettings benchmark;
+  private final LongSupplier nanos;
+  private final Path cpuinfo;
+
+  private Compressor(Builder builder) {
+    this.backend = builder.backend;
+    this.benchmark = builder.benchmark;
+    this.nanos = builder.nanos;
+    this.cpuinfo = builder.cpuinfo;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Compresses {@code input} into {@code output}, replacing an existing output file.
+   *
+   * @throws InvalidInputException when the input is not a model this method can compress, the
+   *     output is the input, or the calibration data does not fit the model
+   * @throws dev.serval.core.ModelLoadException when ONNX Runtime cannot load or run the input
+   */
+  public CompressionReport compress(Path input, Path output, CompressionOptions options) {
+    Path target = output.toAbsolutePath().normalize();
+    Path source = input.toAbsolutePath().normalize();
+    requireWritable(source, target);
+    ModelProto model = ModelFiles.read(source);
+    int threads = benchmark.threads();
+    try (ModelProbe original = new ModelProbe(backend, source, threads)) {
+      GraphEditor graph = new GraphEditor(model);
+      List<NodeDecision> decisions =
+          Transforms.of(options, backend, threads).apply(graph);
+      requireChange(options.method(), decisions);
+      ModelProto compressed = graph.build();
+      Path temp = temporaryFile(target);
+      try {
+        Files.write(temp, compressed.toByteArray());
+        CompressionReport report = measure(source, target, temp, original, model, compressed,
+            options, decisions);
+        move(temp, target);
+        return report;
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+    }
+  }
+
+  private CompressionReport measure(Path source, Path target, Path temp, ModelProbe original,
+      ModelProto model, ModelProto compressed, CompressionOptions options,
+      List<NodeDecision> decisions) {
+    try (ModelProbe result = new ModelProbe(backend, temp, benchmark.threads())) {
+      List<Tensor> inputs = original.randomInputs(AGREEMENT_BATCH, INPUT_SEED);
+      List<OutputAgreement> agreement =
+          ModelProbe.agreement(original.run(inputs), result.run(inputs));
+      List<Throughput> before = new ArrayList<>();
+      List<Throughput> after = new ArrayList<>();
+      for (int batch : batches(original)) {
+        List<Tensor> batchInputs = original.randomInputs(batch, INPUT_SEED);
+        int rows = Math.toIntExact(batchInputs.get(0).shape().dim(0));
+        before.add(original.measure(batchInputs, rows, benchmark.budget(), benchmark.minRuns(),
+            nanos));
+        after.add(result.measure(batchInputs, rows, benchmark.budget(), benchmark.minRuns(),
+            nanos));
+      }
+      String cpu = CpuFeatures.describe(cpuinfo);
+      return new CompressionReport(options.method(), settings(options), source.toString(),
+          target.toString(), cpu, benchmark.threads(),
+          new ModelSummary(ModelFiles.size(source), parameters(model), before),
+          new ModelSummary(ModelFiles.size(temp), parameters(compressed), after),
+          agreement, decisions, notes(options.method(), before, after, cpu));
+    }
+  }
+
+  private List<Integer> batches(ModelProbe probe) {
+    if (probe.batchable() || benchmark.batches().isEmpty()) {
+      return benchmark.batches();
+    }
+    return List.of(1); // a fixed batch size: its inputs ignore the requested one
+  }
+
+  private static List<String> notes(
+      Method method, List<Throughput> before, List<Throughput> after, String cpu) {
+    List<String> notes = new ArrayList<>();
+    for (int i = 0; i < after.size(); i++) {
+      double fp32 = before.get(i).rowsPerSecond();
+      double quantized = after.get(i).rowsPerSecond();
+      if (INT8.contains(method) && quantized < fp32) {
+        notes.add(String.format(Locale.ROOT,
+            "the quantized model is slower than float32 at batch %d on this CPU (%.0f vs %.0f"
+                + " rows/s; CPU: %s)%s", after.get(i).batch(), quantized, fp32, cpu,
+            cpu.contains("no VNNI")
+                ? ": without VNNI int8 dot products are not faster than float ones here"
+                : ""));
+      }
+    }
+    return notes;
+  }
+
+  private static void requireChange(Method method, List<NodeDecision> decisions) {
+    if (decisions.stream().noneMatch(NodeDecision::changed)) {
+      String reasons = decisions.stream()
+          .map(d -> d.node() + " (" + d.opType() + "): " + d.detail())
+          .collect(Collectors.joining("; "));
+      throw new InvalidInputException(method.cliName() + " found no node to change"
+          + (reasons.isEmpty() ? " (the model has no operator this method rewrites)"
+              : ": " + reasons)
+          + "; no output was written");
+    }
+  }
+
+  private static long parameters(ModelProto model) {
+    return model.getGraph().getInitializerList().stream().mapToLong(Tensors::elementCount).sum();
+  }
+
+  private static String settings(CompressionOptions o) {
+    switch (o.method()) {
+      case INT8_DYNAMIC:
+        return quantization(o) + ", " + o.kernels().name().toLowerCase(Locale.ROOT) + " kernels";
+      case INT8_STATIC:
+        return quantization(o) + ", calibration " + o.calibrationMethod()
+            + (o.calibrationMethod() == CalibrationMethod.PERCENTILE ? " " + o.percentile() : "")
+            + " on " + o.calibration();
+      case WEIGHT_ONLY:
+        return o.bits() == 8 ? "int8 " + quantization(o)
+            : "4-bit, blocks of " + o.blockSize() + (o.symmetric() ? ", symmetric" : "");
+      case PRUNE:
+        return (o.structured() ? "structured" : "magnitude") + ", sparsity " + o.sparsity();
+      case LOW_RANK:
+        return o.rank() > 0 ? "rank " + o.rank() : "energy " + o.energy();
+      default:
+        return o.clusterBits() + "-bit codebook (" + (1 << o.clusterBits()) + " values)";
+    }
+  }
+
+  private static String quantization(CompressionOptions o) {
+    return (o.perChannel() ? "per-channel" : "per-tensor")
+        + (o.symmetric() ? ", symmetric" : ", asymmetric");
+  }
+
+  private static void requireWritable(Path input, Path output) {
+    if (input.equals(output)) {
+      throw new InvalidInputException("--output must differ from the input model " + input
+          + ": the input is never overwritten");
+    }
+    Path folder = output.getParent();
+    if (folder == null || !Files.isDirectory(folder)) {
+      throw new InvalidInputException("output folder " + folder + " does not exist");
+    }
+  }
+
+  private static Path temporaryFile(Path target) throws IOException {
+    return Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Builder; the defaults measure batch 1 and 64 on the system clock. */
+  public static final class Builder {
+    private OnnxBackend backend;
+    private BenchmarkSettings benchmark = BenchmarkSettings.defaults();
+    private LongSupplier nanos = System::nanoTime;
+    private Path cpuinfo = Path.of("/proc/cpuinfo");
+
+    private Builder() {}
+
+    public Builder backend(OnnxBackend backend) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    public Builder benchmark(BenchmarkSettings benchmark) {
+      this.benchmark = Objects.requireNonNull(benchmark, "benchmark");
+      return this;
+    }
+
+    /** The clock runs are timed with, in nanoseconds. */
+    public Builder nanos(LongSupplier nanos) {
+      this.nanos = Objects.requireNonNull(nanos, "nanos");
+      return this;
+    }
+
+    /** Where the CPU's features are read (Linux's /proc/cpuinfo by default). */
+    public Builder cpuinfo(Path cpuinfo) {
+      this.cpuinfo = Objects.requireNonNull(cpuinfo, "cpuinfo");
+      return this;
+    }
+
+    public Compressor build() {
+      if (backend == null) {
+        backend = new OnnxBackend();
+      }
+      return new Compressor(this);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.serval.compress;
+
+import dev.serval.compress.internal.ModelProbe;
+import dev.serval.core.Tensor;
+import dev.serval.runtime.onnx.OnnxBackend;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Runs two model files on the same random inputs and compares their outputs. */
+final class Outputs {
+  static final OnnxBackend BACKEND = new OnnxBackend();
+  static final Compressor COMPRESSOR =
+      Compressor.builder().backend(BACKEND).benchmark(BenchmarkSettings.none()).build();
+
+  private Outputs() {}
+
+  /** The largest |difference| of any output element over the largest |original element|. */
+  static double relativeError(Path original, Path compressed) {
+    try (ModelProbe a = new ModelProbe(BACKEND, original, 1);
+        ModelProbe b = new ModelProbe(BACKEND, compressed, 1)) {
+      List<Tensor> inputs = a.randomInputs(8, 42);
+      return ModelProbe.agreement(a.run(inputs), b.run(inputs)).stream()
+          .mapToDouble(x -> x.maxAbsDifference() / x.maxAbsOriginal())
+          .max()
+          .orElseThrow();
+    }
+  }
+}
