@@ -40,6 +40,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin ServingOptions serving;
 
+  @Mixin SecurityOptions security;
+
   @Override
   public Integer call() {
     listen.validate();
@@ -50,8 +52,8 @@ final class DemoCommand implements Callable<Integer> {
     ServerLauncher launcher =
         ServerLauncher.start(
             repository, registry.open(registry.dataDir(root.resolve("data"))), listen, serving,
-            System.out);
-    printTryIt(ServerLauncher.baseUrl(listen.host, launcher.port()), sample, System.out);
+            security, System.out);
+    printTryIt(launcher.url(), sample, System.out);
     launcher.awaitShutdown();
     return 0;
   }

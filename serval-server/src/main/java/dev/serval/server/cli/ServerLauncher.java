@@ -35,14 +35,16 @@ final class ServerLauncher {
   private static final Duration RESYNC_PERIOD = Duration.ofSeconds(30);
 
   private final ServalServer server;
+  private final String url;
   private final RegistrySync sync;
   private final ModelRegistry registry;
   private final ExecutorService validations;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private ServerLauncher(ServalServer server, RegistrySync sync, ModelRegistry registry,
-      ExecutorService validations) {
+  private ServerLauncher(ServalServer server, String url, RegistrySync sync,
+      ModelRegistry registry, ExecutorService validations) {
     this.server = server;
+    this.url = url;
     this.sync = sync;
     this.registry = registry;
     this.validations = validations;
@@ -54,6 +56,11 @@ final class ServerLauncher {
    */
   static ServerLauncher start(Path repository, ModelRegistry registry, ListenOptions listen,
       ServingOptions serving, PrintStream out) {
+    return start(repository, registry, listen, serving, new SecurityOptions(), out);
+  }
+
+  static ServerLauncher start(Path repository, ModelRegistry registry, ListenOptions listen,
+      ServingOptions serving, SecurityOptions security, PrintStream out) {
     ExecutorService validations = validationExecutor();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ModelValidator validator = ModelValidator.builder().backend(new OnnxBackend()).build();
@@ -80,15 +87,25 @@ final class ServerLauncher {
             .validator(validator)
             .executor(validations)
             .build();
-    ServalServer server =
-        ServalServer.builder()
-            .host(listen.host)
-            .port(listen.port)
-            .modelService(models)
-            .meterRegistry(meters)
-            .registry(registry, service)
-            .rollout(sync)
-            .build();
+    ServalServer server;
+    try {
+      ServalServer.Builder builder =
+          ServalServer.builder()
+              .host(listen.host)
+              .port(listen.port)
+              .modelService(models)
+              .meterRegistry(meters)
+              .registry(registry, service)
+              .rollout(sync)
+              .security(security.security(registry.database(), out));
+      security.configure(builder);
+      server = builder.build();
+    } catch (RuntimeException e) {
+      sync.close();
+      models.close();
+      closeRegistry(validations, registry);
+      throw e;
+    }
     try {
       server.start();
     } catch (RuntimeException e) {
@@ -101,9 +118,9 @@ final class ServerLauncher {
               + " --port");
     }
     printRecovered(service.recover(), out);
-    ServerLauncher launcher = new ServerLauncher(server, sync, registry, validations);
+    String url = baseUrl(security.tls() ? "https" : "http", listen.host, server.port());
+    ServerLauncher launcher = new ServerLauncher(server, url, sync, registry, validations);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> launcher.close(out), "serval-shutdown"));
-    String url = baseUrl(listen.host, server.port());
     out.println("Management API:   " + url + ManagementApi.PREFIX);
     out.println("Serval is listening on " + url);
     return launcher;
@@ -159,13 +176,18 @@ final class ServerLauncher {
         });
   }
 
-  static String baseUrl(String host, int port) {
+  private static String baseUrl(String scheme, String host, int port) {
     String shown = host.equals("0.0.0.0") ? "127.0.0.1" : host;
-    return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port;
+    return scheme + "://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port;
   }
 
   int port() {
     return server.port();
+  }
+
+  /** E.g. {@code https://127.0.0.1:8000}. */
+  String url() {
+    return url;
   }
 
   void awaitShutdown() {
