@@ -1,5 +1,6 @@
 package dev.serval.server;
 
+import com.linecorp.armeria.common.TlsKeyPair;
 import com.linecorp.armeria.server.GracefulShutdown;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
@@ -12,9 +13,12 @@ import dev.serval.server.api.internal.VersionResolver;
 import dev.serval.server.grpc.GrpcApi;
 import dev.serval.server.management.ManagementApi;
 import dev.serval.server.management.Rollout;
+import dev.serval.server.security.ServerSecurity;
+import dev.serval.server.security.TlsFiles;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.serving.ModelService;
+import io.grpc.ServerInterceptor;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -24,6 +28,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -61,7 +66,6 @@ public final class ServalServer implements AutoCloseable {
     HttpErrors errors = new HttpErrors(builder.maxRequestBytes);
     ServerBuilder sb =
         Server.builder()
-            .http(new InetSocketAddress(builder.host, builder.port))
             .maxRequestLength(builder.maxRequestBytes)
             .requestTimeout(builder.requestTimeout)
             .gracefulShutdown(
@@ -74,12 +78,18 @@ public final class ServalServer implements AutoCloseable {
             // periodic warning with a stack trace.
             .unloggedExceptionsReportInterval(Duration.ZERO)
             .errorHandler(errors);
+    listen(sb, new InetSocketAddress(builder.host, builder.port), builder.tls);
+    List<ServerInterceptor> grpcInterceptors = List.of();
+    if (builder.security != null) {
+      builder.security.registerOn(sb, errors);
+      grpcInterceptors = List.of(builder.security.grpcInterceptor());
+    }
     this.aliases = builder.registry == null ? null
         : new AliasCache(builder.registry, System::nanoTime, ALIAS_TTL_NANOS);
     VersionResolver versions = aliases == null ? VersionResolver.IDENTITY : aliases;
     this.async = builder.async == null ? null : asyncService(builder.async, versions);
     new ProtocolApi(models, this::isReady, version(), versions, errors, async).registerOn(sb);
-    new GrpcApi(models, this::isReady, version(), versions).registerOn(sb);
+    new GrpcApi(models, this::isReady, version(), versions, grpcInterceptors).registerOn(sb);
     if (builder.registry != null) {
       Rollout rollout = (model, timeout) -> {
         aliases.forget(model);
@@ -102,6 +112,15 @@ public final class ServalServer implements AutoCloseable {
   private AsyncService asyncService(AsyncService.Builder settings, VersionResolver versions) {
     AsyncInference inference = new AsyncInference(models, versions);
     return settings.handler(inference).failures(inference).build();
+  }
+
+  /** HTTPS (HTTP/2 by ALPN, so gRPC too) with a key pair, else cleartext HTTP/1.1 and h2c. */
+  private static void listen(ServerBuilder sb, InetSocketAddress address, TlsKeyPair tls) {
+    if (tls == null) {
+      sb.http(address);
+    } else {
+      sb.https(address).tls(tls);
+    }
   }
 
   /**
@@ -213,6 +232,8 @@ public final class ServalServer implements AutoCloseable {
     private RegistryService registryService;
     private Rollout rollout = Rollout.NONE;
     private AsyncService.Builder async;
+    private ServerSecurity security;
+    private TlsKeyPair tls;
 
     private Builder() {}
 
@@ -272,6 +293,28 @@ public final class ServalServer implements AutoCloseable {
      */
     public Builder async(AsyncService.Builder async) {
       this.async = Objects.requireNonNull(async, "async");
+      return this;
+    }
+
+    /**
+     * Optional. API keys, rate and concurrency limits and the audit log; without it every
+     * request is served and nothing is recorded.
+     */
+    public Builder security(ServerSecurity security) {
+      this.security = Objects.requireNonNull(security, "security");
+      return this;
+    }
+
+    /**
+     * Serves HTTPS (and gRPC over TLS) instead of cleartext.
+     *
+     * @param certificate PEM certificate chain
+     * @param privateKey its PEM (PKCS#8) private key
+     * @throws IllegalArgumentException when the files are unreadable or do not belong together
+     */
+    public Builder tls(Path certificate, Path privateKey) {
+      this.tls = TlsFiles.load(Objects.requireNonNull(certificate, "certificate"),
+          Objects.requireNonNull(privateKey, "privateKey"));
       return this;
     }
 

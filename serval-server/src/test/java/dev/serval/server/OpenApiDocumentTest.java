@@ -14,10 +14,13 @@ import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.registry.validation.ModelValidator;
 import dev.serval.runtime.onnx.OnnxBackend;
+import dev.serval.security.AuditLog;
 import dev.serval.server.management.ManagementApi;
+import dev.serval.server.security.ServerSecurity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -48,8 +51,11 @@ class OpenApiDocumentTest {
             .validator(ModelValidator.builder().backend(new OnnxBackend()).build())
             .executor(Runnable::run)
             .build();
+    ServerSecurity security = ServerSecurity.builder()
+        .audit(AuditLog.on(registry.database(), Clock.systemUTC()))
+        .build();
     server = TestServer.start(Files.createDirectories(dir.resolve("repository")),
-        b -> b.registry(registry, service)
+        b -> b.registry(registry, service).security(security)
             .async(AsyncService.builder().database(registry.database())));
     document = TestServer.json(server.get(ManagementApi.OPENAPI_PATH));
   }

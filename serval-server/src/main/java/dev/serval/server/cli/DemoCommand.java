@@ -40,6 +40,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin ServingOptions serving;
 
+  @Mixin SecurityOptions security;
+
   @Override
   public Integer call() {
     listen.validate();
@@ -49,9 +51,10 @@ final class DemoCommand implements Callable<Integer> {
     writeDemo(repository, sample);
     ServerLauncher launcher =
         ServerLauncher.start(
-            repository, registry.open(registry.dataDir(root.resolve("data"))), listen, serving,
-            System.out);
-    printTryIt(ServerLauncher.baseUrl(listen.host, launcher.port()), sample, System.out);
+            repository, registry.open(registry.dataDir(root.resolve("data"))), registry.broker,
+            listen, serving,
+            security, System.out);
+    printTryIt(launcher.url(), sample, System.out);
     launcher.awaitShutdown();
     return 0;
   }

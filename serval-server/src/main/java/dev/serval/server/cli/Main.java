@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TuneCommand.class,
       BatchCommand.class,
       CompressCommand.class,
+      KeysCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

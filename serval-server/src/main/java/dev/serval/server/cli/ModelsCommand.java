@@ -64,12 +64,19 @@ final class ModelsCommand implements Runnable {
         description = "Server to talk to (default: $SERVAL_SERVER or http://127.0.0.1:8000).")
     String server;
 
+    @Option(
+        names = "--api-key",
+        paramLabel = "KEY",
+        defaultValue = "${env:SERVAL_API_KEY}",
+        description = "API key, for a server started with --auth (default: $SERVAL_API_KEY).")
+    String apiKey;
+
     @Option(names = "--json", description = "Print the server's JSON answer instead of a table.")
     boolean json;
 
     @Override
     public final Integer call() {
-      return run(new ServalClient(server), spec.commandLine().getOut());
+      return run(new ServalClient(server, apiKey), spec.commandLine().getOut());
     }
 
     abstract int run(ServalClient client, PrintWriter out);

@@ -24,10 +24,14 @@ final class ServalClient {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private final String baseUrl;
+  /** Null when none was given. */
+  private final String apiKey;
   private final HttpClient http;
 
-  ServalClient(String baseUrl) {
+  /** @param apiKey sent as a bearer token; null or blank for none */
+  ServalClient(String baseUrl, String apiKey) {
     this.baseUrl = checkUrl(baseUrl);
+    this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
     this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
   }
 
@@ -108,7 +112,9 @@ final class ServalClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "application/json");
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "application/json");
+    return apiKey == null ? request : request.header("Authorization", "Bearer " + apiKey);
   }
 
   private JsonNode send(HttpRequest request) {
@@ -134,8 +140,17 @@ final class ServalClient {
   private CommandException failure(int status, JsonNode body) {
     JsonNode error = body == null ? null : body.get("error");
     return new CommandException(
-        error != null && error.isTextual() ? error.asText()
-            : "the server at " + baseUrl + " answered HTTP " + status);
+        (error != null && error.isTextual() ? error.asText()
+            : "the server at " + baseUrl + " answered HTTP " + status) + accessHint(status));
+  }
+
+  /** What to do about a refused key, beyond what the server said. */
+  private String accessHint(int status) {
+    if (status == 401) {
+      return apiKey == null ? " (pass --api-key KEY or set SERVAL_API_KEY)"
+          : " (the key from --api-key or SERVAL_API_KEY was refused)";
+    }
+    return status == 403 ? " (ask an admin for a key with the needed role and models)" : "";
   }
 
   private CommandException unreachable(IOException e) {

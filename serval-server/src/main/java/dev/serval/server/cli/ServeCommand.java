@@ -34,6 +34,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ServingOptions serving;
 
+  @Mixin SecurityOptions security;
+
   @Override
   public Integer call() {
     listen.validate();
@@ -51,7 +53,8 @@ final class ServeCommand implements Callable<Integer> {
       opened.close();
       throw e;
     }
-    ServerLauncher.start(repository, opened, registry.broker, listen, serving, System.out)
+    ServerLauncher.start(repository, opened, registry.broker, listen, serving, security,
+            System.out)
         .awaitShutdown();
     return 0;
   }

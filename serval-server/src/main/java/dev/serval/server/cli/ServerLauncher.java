@@ -38,14 +38,16 @@ final class ServerLauncher {
   private static final Duration RESYNC_PERIOD = Duration.ofSeconds(30);
 
   private final ServalServer server;
+  private final String url;
   private final RegistrySync sync;
   private final ModelRegistry registry;
   private final ExecutorService validations;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private ServerLauncher(ServalServer server, RegistrySync sync, ModelRegistry registry,
-      ExecutorService validations) {
+  private ServerLauncher(ServalServer server, String url, RegistrySync sync,
+      ModelRegistry registry, ExecutorService validations) {
     this.server = server;
+    this.url = url;
     this.sync = sync;
     this.registry = registry;
     this.validations = validations;
@@ -57,14 +59,14 @@ final class ServerLauncher {
    */
   static ServerLauncher start(Path repository, ModelRegistry registry, ListenOptions listen,
       ServingOptions serving, PrintStream out) {
-    return start(repository, registry, null, listen, serving, out);
+    return start(repository, registry, null, listen, serving, new SecurityOptions(), out);
   }
 
   /**
    * @param broker publishes asynchronous results to {@code reply_to} queues; null for none
    */
   static ServerLauncher start(Path repository, ModelRegistry registry, URI broker,
-      ListenOptions listen, ServingOptions serving, PrintStream out) {
+      ListenOptions listen, ServingOptions serving, SecurityOptions security, PrintStream out) {
     ExecutorService validations = validationExecutor();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ModelValidator validator = ModelValidator.builder().backend(new OnnxBackend()).build();
@@ -91,16 +93,26 @@ final class ServerLauncher {
             .validator(validator)
             .executor(validations)
             .build();
-    ServalServer server =
-        ServalServer.builder()
-            .host(listen.host)
-            .port(listen.port)
-            .modelService(models)
-            .meterRegistry(meters)
-            .registry(registry, service)
-            .rollout(sync)
-            .async(async(registry, broker, serving))
-            .build();
+    ServalServer server;
+    try {
+      ServalServer.Builder builder =
+          ServalServer.builder()
+              .host(listen.host)
+              .port(listen.port)
+              .modelService(models)
+              .meterRegistry(meters)
+              .registry(registry, service)
+              .rollout(sync)
+              .security(security.security(registry.database(), out))
+              .async(async(registry, broker, serving));
+      security.configure(builder);
+      server = builder.build();
+    } catch (RuntimeException e) {
+      sync.close();
+      models.close();
+      closeRegistry(validations, registry);
+      throw e;
+    }
     try {
       server.start();
     } catch (RuntimeException e) {
@@ -113,9 +125,9 @@ final class ServerLauncher {
               + " --port");
     }
     printRecovered(service.recover(), out);
-    ServerLauncher launcher = new ServerLauncher(server, sync, registry, validations);
+    String url = baseUrl(security.tls() ? "https" : "http", listen.host, server.port());
+    ServerLauncher launcher = new ServerLauncher(server, url, sync, registry, validations);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> launcher.close(out), "serval-shutdown"));
-    String url = baseUrl(listen.host, server.port());
     out.println("Management API:   " + url + ManagementApi.PREFIX);
     out.println("Async results:    " + url + "/v2/async/<id> (kept "
         + serving.asyncRetention + ")");
@@ -191,13 +203,18 @@ final class ServerLauncher {
         });
   }
 
-  static String baseUrl(String host, int port) {
+  private static String baseUrl(String scheme, String host, int port) {
     String shown = host.equals("0.0.0.0") ? "127.0.0.1" : host;
-    return "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port;
+    return scheme + "://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port;
   }
 
   int port() {
     return server.port();
+  }
+
+  /** E.g. {@code https://127.0.0.1:8000}. */
+  String url() {
+    return url;
   }
 
   void awaitShutdown() {

@@ -6,6 +6,9 @@ import dev.serval.server.api.internal.PathVersions;
 import dev.serval.server.api.internal.VersionResolver;
 import dev.serval.server.grpc.internal.InferenceGrpcService;
 import dev.serval.serving.ModelService;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -17,17 +20,21 @@ import java.util.function.BooleanSupplier;
  */
 public final class GrpcApi {
   private final InferenceGrpcService service;
+  private final List<ServerInterceptor> interceptors;
 
   /**
    * @param serverReady whether the server takes traffic; false while it drains
    * @param serverVersion reported by ServerMetadata
    * @param versions resolves a request's version alias to a version number
+   * @param interceptors see each call first, such as access control
    */
   public GrpcApi(
       ModelService models,
       BooleanSupplier serverReady,
       String serverVersion,
-      VersionResolver versions) {
+      VersionResolver versions,
+      List<ServerInterceptor> interceptors) {
+    this.interceptors = List.copyOf(interceptors);
     this.service =
         new InferenceGrpcService(
             Objects.requireNonNull(models, "models"),
@@ -38,6 +45,9 @@ public final class GrpcApi {
 
   public void registerOn(ServerBuilder sb) {
     // Handlers only schedule work or answer from memory; what blocks hops off the event loop.
-    sb.service(GrpcService.builder().addService(service).useBlockingTaskExecutor(false).build());
+    sb.service(GrpcService.builder()
+        .addService(ServerInterceptors.intercept(service, interceptors))
+        .useBlockingTaskExecutor(false)
+        .build());
   }
 }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The one place where failures become gRPC statuses: domain errors through {@link ErrorStatus}
  * (the mapping the REST API uses), with the message as the description.
  */
-final class GrpcErrors {
+public final class GrpcErrors {
   /** As the REST API's header: whole seconds after which a full queue may have room. */
   static final Metadata.Key<String> RETRY_AFTER =
       Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
@@ -25,7 +25,7 @@ final class GrpcErrors {
 
   private GrpcErrors() {}
 
-  static StatusRuntimeException toStatus(Throwable failure) {
+  public static StatusRuntimeException toStatus(Throwable failure) {
     Throwable cause = Exceptions.peel(failure);
     if (cause instanceof ServalException e) {
       return domainError(e);
