@@ -14,15 +14,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code <command> serve --data DIR --port 0} in its own process, so that the benchmark client
- * does not share a JVM (heap, JIT, GC) with the server it measures. Ready once the server prints
- * the line {@code Serval is listening on URL}.
+ * {@code <command> serve --data DIR --port 0} (or {@code gateway ...}) in its own process, so that
+ * the benchmark client does not share a JVM (heap, JIT, GC) with the server it measures. Ready
+ * once the server prints the line {@code Serval is listening on URL} ({@code Serval gateway is
+ * listening on URL}).
  */
 public final class ChildJvmServer implements RunningServer {
   /** The Serval CLI's entry point; the benchmark cannot link to it, since the CLI links to it. */
   public static final String CLI_MAIN = "dev.serval.server.cli.Main";
 
-  private static final Pattern LISTENING = Pattern.compile("Serval is listening on (\\S+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("Serval (?:gateway )?is listening on (\\S+)");
   private static final int SHOWN_OUTPUT_LINES = 40;
 
   private final Process process;
@@ -55,10 +57,21 @@ public final class ChildJvmServer implements RunningServer {
    * @throws IllegalStateException when it exits before listening
    */
   public static ChildJvmServer start(List<String> command, Path dataDir, List<String> options) {
+    List<String> arguments = new ArrayList<>(List.of("serve", "--data", dataDir.toString(),
+        "--host", "127.0.0.1", "--port", "0"));
+    arguments.addAll(options);
+    return run(command, arguments);
+  }
+
+  /**
+   * Starts {@code command} with {@code arguments} (a subcommand and its options, which must
+   * make it listen) and waits until it listens.
+   *
+   * @throws IllegalStateException when it exits before listening
+   */
+  public static ChildJvmServer run(List<String> command, List<String> arguments) {
     List<String> full = new ArrayList<>(command);
-    full.addAll(List.of("serve", "--data", dataDir.toString(), "--host", "127.0.0.1",
-        "--port", "0"));
-    full.addAll(options);
+    full.addAll(arguments);
     try {
       Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
       try {
@@ -107,6 +120,16 @@ public final class ChildJvmServer implements RunningServer {
   @Override
   public URI baseUrl() {
     return baseUrl;
+  }
+
+  /** Ends the process at once (SIGKILL), as a crash would; returns when it is gone. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Stops the server gracefully, forcibly after a minute. */

@@ -78,17 +78,32 @@ public final class BenchCommand {
         --duration SECONDS      measured window of each phase (default 20)
         --swap-interval SECONDS how often a deployment change starts (default 2)
         --out FILE              default serval-swap-bench.json
+
+      Gateway benchmark (instead of the above; starts three replicas and two gateways, each
+      in its own JVM):
+        --gateway               1-row JSON latency on one replica directly and through a
+                                gateway, then load through a gateway over three replicas while
+                                one is killed (SIGKILL)
+        --clients LIST          clients of the overhead phases (default 1,8,32)
+        --warmup SECONDS        warmup of each phase (default 3)
+        --duration SECONDS      measured window of each overhead phase (default 10)
+        --kill-clients N        clients of the kill phase (default 16)
+        --kill-duration SECONDS measured window of the kill phase; the kill comes a third of
+                                the way in (default 15)
+        --out FILE              default serval-gateway-bench.json
       """;
 
   private static final String GRPC = "--grpc";
   private static final Set<String> FLAGS =
-      Set.of("--help", GRPC, RegistryBenchCommand.FLAG, SwapBenchCommand.FLAG);
+      Set.of("--help", GRPC, RegistryBenchCommand.FLAG, SwapBenchCommand.FLAG,
+          GatewayBenchCommand.FLAG);
   private static final Set<String> VALUE_OPTIONS = Set.of("--server", "--peer", "--peer-name",
       "--model", "--model-name", "--warmup", "--duration", "--runtime-warmup",
       "--runtime-duration", "--server-warmup", "--server-layout", "--batch-sizes", "--layouts",
       "--clients", "--rows", "--multi-row-clients", "--out", "--write-model", "--push-width",
       "--pushes", "--warmup-pushes", "--versions", "--models", "--requests", "--warmup-requests",
-      "--work-dir", SwapBenchCommand.INTERVAL);
+      "--work-dir", SwapBenchCommand.INTERVAL, GatewayBenchCommand.KILL_CLIENTS,
+      GatewayBenchCommand.KILL_DURATION);
 
   private BenchCommand() {}
 
@@ -128,6 +143,9 @@ public final class BenchCommand {
     if (options.containsKey(SwapBenchCommand.FLAG)) {
       return "serval-swap-bench.json";
     }
+    if (options.containsKey(GatewayBenchCommand.FLAG)) {
+      return "serval-gateway-bench.json";
+    }
     return options.containsKey(RegistryBenchCommand.FLAG)
         ? "serval-registry-bench.json" : "serval-bench-report.json";
   }
@@ -137,7 +155,11 @@ public final class BenchCommand {
     if (options.containsKey(SwapBenchCommand.FLAG)) {
       return SwapBenchCommand.configure(options, err)::run;
     }
+    if (options.containsKey(GatewayBenchCommand.FLAG)) {
+      return GatewayBenchCommand.configure(options, err)::run;
+    }
     SwapBenchCommand.refuseSwapOptions(options);
+    GatewayBenchCommand.refuseGatewayOptions(options);
     return options.containsKey(RegistryBenchCommand.FLAG)
         ? RegistryBenchCommand.configure(options, err)::run : configure(options, err)::run;
   }

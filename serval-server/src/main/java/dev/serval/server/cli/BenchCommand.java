@@ -23,9 +23,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    // The registry benchmark starts the servers it measures itself.
+    // The registry, swap and gateway benchmarks start the servers they measure themselves.
     if (args.contains("--help") || hasOption("--server") || hasOption("--write-model")
-        || args.contains("--registry") || args.contains("--swap")) {
+        || args.contains("--registry") || args.contains("--swap") || args.contains("--gateway")) {
       return ServingBenchmark.runCommand(args.toArray(String[]::new), System.out, System.err);
     }
     try (ChildServer server = ChildServer.startWithBenchmarkModel(System.err)) {

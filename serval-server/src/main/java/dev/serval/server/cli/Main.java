@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Serval: serve, version, compress and tune machine-learning models on the JVM.",
     subcommands = {
       ServeCommand.class,
+      GatewayCommand.class,
       DemoCommand.class,
       ModelsCommand.class,
       BenchCommand.class,
