@@ -102,7 +102,7 @@ final class GatewayCommand implements Callable<Integer> {
           + Failures.rootMessage(e) + "); is another server using it? Choose another with --port");
     }
     printUpstreams(gateway.upstreams(), out);
-    String url = ServerLauncher.baseUrl(listen.host, gateway.port());
+    String url = ServerLauncher.baseUrl("http", listen.host, gateway.port());
     out.println("Status page:      " + url + Gateway.STATUS_PATH);
     out.println("Metrics:          " + url + "/metrics");
     out.println("Serval gateway is listening on " + url);
