@@ -203,7 +203,7 @@ final class ServerLauncher {
         });
   }
 
-  private static String baseUrl(String scheme, String host, int port) {
+  static String baseUrl(String scheme, String host, int port) {
     String shown = host.equals("0.0.0.0") ? "127.0.0.1" : host;
     return scheme + "://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + port;
   }
