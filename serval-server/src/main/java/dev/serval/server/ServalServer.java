@@ -8,7 +8,9 @@ import dev.serval.server.api.internal.MetricsService;
 import dev.serval.server.api.internal.ProtocolApi;
 import dev.serval.server.api.internal.VersionResolver;
 import dev.serval.server.grpc.GrpcApi;
+import dev.serval.jobs.Jobs;
 import dev.serval.server.management.ManagementApi;
+import dev.serval.server.management.internal.JobsRoutes;
 import dev.serval.server.management.Rollout;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
@@ -82,6 +84,9 @@ public final class ServalServer implements AutoCloseable {
       };
       new ManagementApi(builder.registry, builder.registryService, errors, rollout)
           .registerOn(sb);
+    }
+    if (builder.jobs != null) {
+      new JobsRoutes(builder.jobs, errors).registerOn(sb);
     }
     sb.route().get("/metrics").build(new MetricsService(builder.meterRegistry));
     this.server = sb.build();
@@ -195,8 +200,15 @@ public final class ServalServer implements AutoCloseable {
     private ModelRegistry registry;
     private RegistryService registryService;
     private Rollout rollout = Rollout.NONE;
+    private Jobs jobs;
 
     private Builder() {}
+
+    /** Optional. Serves the jobs API ({@code /api/v1/jobs}); the caller owns (and closes) it. */
+    public Builder jobs(Jobs jobs) {
+      this.jobs = Objects.requireNonNull(jobs, "jobs");
+      return this;
+    }
 
     /** The address to bind; {@value #DEFAULT_HOST} unless told otherwise. */
     public Builder host(String host) {

@@ -9,6 +9,8 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import dev.serval.jobs.DatabaseJobQueue;
+import dev.serval.jobs.Jobs;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.registry.validation.ModelValidator;
@@ -17,6 +19,8 @@ import dev.serval.server.management.ManagementApi;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -37,6 +41,7 @@ class OpenApiDocumentTest {
   private static ModelRegistry registry;
   private static TestServer server;
   private static JsonNode document;
+  private static Jobs jobs;
 
   @BeforeAll
   static void start() throws IOException {
@@ -47,14 +52,18 @@ class OpenApiDocumentTest {
             .validator(ModelValidator.builder().backend(new OnnxBackend()).build())
             .executor(Runnable::run)
             .build();
-    server = TestServer.start(
-        Files.createDirectories(dir.resolve("repository")), b -> b.registry(registry, service));
+    jobs = Jobs.builder().database(registry.database()).jobsDir(dir.resolve("jobs"))
+        .queue(new DatabaseJobQueue(registry.database(), Clock.systemUTC(), Duration.ofSeconds(1)))
+        .build();
+    server = TestServer.start(Files.createDirectories(dir.resolve("repository")),
+        b -> b.registry(registry, service).jobs(jobs));
     document = TestServer.json(server.get(ManagementApi.OPENAPI_PATH));
   }
 
   @AfterAll
   static void stop() {
     server.close();
+    jobs.close();
     registry.close();
   }
 

@@ -1,5 +1,6 @@
 package dev.serval.server.cli;
 
+import dev.serval.registry.ModelRegistry;
 import dev.serval.runtime.onnx.SampleModels;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,6 +41,12 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin ServingOptions serving;
 
+  @Mixin JobOptions jobs;
+
+  @picocli.CommandLine.Option(names = "--no-worker",
+      description = "Run no jobs in this process (run ./serval worker elsewhere).")
+  boolean noWorker;
+
   @Override
   public Integer call() {
     listen.validate();
@@ -47,10 +54,12 @@ final class DemoCommand implements Callable<Integer> {
     Path repository = root.resolve("models");
     Path sample = root.resolve("sample-request.json");
     writeDemo(repository, sample);
+    Path data = registry.dataDir(root.resolve("data"));
+    ModelRegistry opened = registry.open(data);
     ServerLauncher launcher =
-        ServerLauncher.start(
-            repository, registry.open(registry.dataDir(root.resolve("data"))), listen, serving,
-            System.out);
+        ServerLauncher.start(repository, opened, listen, serving,
+            service -> JobSystem.open(opened, service, data, registry.broker,
+                noWorker ? null : jobs.worker()), System.out);
     printTryIt(ServerLauncher.baseUrl(listen.host, launcher.port()), sample, System.out);
     launcher.awaitShutdown();
     return 0;

@@ -98,27 +98,53 @@ final class ServalClient {
     return send(request.build());
   }
 
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "application/json");
+  /** A text answer (a job log), as it is. */
+  String text(String path) {
+    HttpResponse<String> response = sendRaw(request(path).GET().build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    check(response.statusCode(), () -> parse(response.body().getBytes(StandardCharsets.UTF_8)));
+    return response.body();
   }
 
-  private JsonNode send(HttpRequest request) {
-    HttpResponse<byte[]> response;
+  /** The lines of a streamed answer (server-sent events) as they arrive; close the stream. */
+  java.util.stream.Stream<String> lines(String path) {
+    HttpResponse<java.util.stream.Stream<String>> response =
+        sendRaw(request(path).header("Accept", "text/event-stream").GET().build(),
+            HttpResponse.BodyHandlers.ofLines());
+    if (response.statusCode() / 100 != 2) {
+      String body = String.join("\n", response.body().toList());
+      check(response.statusCode(), () -> parse(body.getBytes(StandardCharsets.UTF_8)));
+    }
+    return response.body();
+  }
+
+  private <T> HttpResponse<T> sendRaw(HttpRequest request, HttpResponse.BodyHandler<T> body) {
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request, body);
     } catch (IOException e) {
       throw unreachable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CommandException("interrupted while waiting for " + baseUrl);
     }
-    JsonNode body = parse(response.body());
-    if (response.statusCode() / 100 != 2) {
-      JsonNode error = body == null ? null : body.get("error");
-      throw new CommandException(
-          error != null && error.isTextual() ? error.asText()
-              : "the server at " + baseUrl + " answered HTTP " + response.statusCode());
+  }
+
+  private void check(int status, java.util.function.Supplier<JsonNode> body) {
+    if (status / 100 != 2) {
+      JsonNode error = body.get() == null ? null : body.get().get("error");
+      throw new CommandException(error != null && error.isTextual() ? error.asText()
+          : "the server at " + baseUrl + " answered HTTP " + status);
     }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "application/json");
+  }
+
+  private JsonNode send(HttpRequest request) {
+    HttpResponse<byte[]> response = sendRaw(request, HttpResponse.BodyHandlers.ofByteArray());
+    JsonNode body = parse(response.body());
+    check(response.statusCode(), () -> body);
     return body;
   }
 

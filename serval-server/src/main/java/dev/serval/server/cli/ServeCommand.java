@@ -34,6 +34,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ServingOptions serving;
 
+  @Mixin JobOptions jobs;
+
+  @picocli.CommandLine.Option(names = "--no-worker",
+      description = "Run no jobs in this process (run ./serval worker elsewhere).")
+  boolean noWorker;
+
   @Override
   public Integer call() {
     listen.validate();
@@ -51,7 +57,9 @@ final class ServeCommand implements Callable<Integer> {
       opened.close();
       throw e;
     }
-    ServerLauncher.start(repository, opened, listen, serving, System.out).awaitShutdown();
+    ServerLauncher.start(repository, opened, listen, serving,
+        service -> JobSystem.open(opened, service, data, registry.broker,
+            noWorker ? null : jobs.worker()), System.out).awaitShutdown();
     return 0;
   }
 

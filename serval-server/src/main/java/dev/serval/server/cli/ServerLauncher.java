@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Wires the serving stack explicitly (no container): metrics registry, model manager with the
@@ -38,14 +39,22 @@ final class ServerLauncher {
   private final RegistrySync sync;
   private final ModelRegistry registry;
   private final ExecutorService validations;
+  private final JobSystem jobs;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private ServerLauncher(ServalServer server, RegistrySync sync, ModelRegistry registry,
-      ExecutorService validations) {
+      ExecutorService validations, JobSystem jobs) {
     this.server = server;
     this.sync = sync;
     this.registry = registry;
     this.validations = validations;
+    this.jobs = jobs;
+  }
+
+  /** A server without the jobs API. */
+  static ServerLauncher start(Path repository, ModelRegistry registry, ListenOptions listen,
+      ServingOptions serving, PrintStream out) {
+    return start(repository, registry, listen, serving, null, out);
   }
 
   /**
@@ -53,7 +62,7 @@ final class ServerLauncher {
    *     closes it on shutdown, or at once when the server cannot start
    */
   static ServerLauncher start(Path repository, ModelRegistry registry, ListenOptions listen,
-      ServingOptions serving, PrintStream out) {
+      ServingOptions serving, Function<RegistryService, JobSystem> jobs, PrintStream out) {
     ExecutorService validations = validationExecutor();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ModelValidator validator = ModelValidator.builder().backend(new OnnxBackend()).build();
@@ -80,18 +89,23 @@ final class ServerLauncher {
             .validator(validator)
             .executor(validations)
             .build();
-    ServalServer server =
+    JobSystem jobSystem = jobs == null ? null : jobs.apply(service);
+    ServalServer.Builder serverBuilder =
         ServalServer.builder()
             .host(listen.host)
             .port(listen.port)
             .modelService(models)
             .meterRegistry(meters)
             .registry(registry, service)
-            .rollout(sync)
-            .build();
+            .rollout(sync);
+    if (jobSystem != null) {
+      serverBuilder.jobs(jobSystem.jobs);
+    }
+    ServalServer server = serverBuilder.build();
     try {
       server.start();
     } catch (RuntimeException e) {
+      closeJobs(jobSystem);
       sync.close();
       models.close();
       closeRegistry(validations, registry);
@@ -101,7 +115,10 @@ final class ServerLauncher {
               + " --port");
     }
     printRecovered(service.recover(), out);
-    ServerLauncher launcher = new ServerLauncher(server, sync, registry, validations);
+    ServerLauncher launcher = new ServerLauncher(server, sync, registry, validations, jobSystem);
+    if (jobSystem != null) {
+      out.println(jobSystem.describe());
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> launcher.close(out), "serval-shutdown"));
     String url = baseUrl(listen.host, server.port());
     out.println("Management API:   " + url + ManagementApi.PREFIX);
@@ -188,11 +205,18 @@ final class ServerLauncher {
     try {
       server.close();
     } finally {
+      closeJobs(jobs);
       sync.close();
       closeRegistry(validations, registry);
     }
     out.println("Stopped.");
     stopped.countDown();
+  }
+
+  private static void closeJobs(JobSystem jobs) {
+    if (jobs != null) {
+      jobs.close();
+    }
   }
 
   /**
