@@ -11,7 +11,9 @@ import dev.serval.server.api.internal.MetricsService;
 import dev.serval.server.api.internal.ProtocolApi;
 import dev.serval.server.api.internal.VersionResolver;
 import dev.serval.server.grpc.GrpcApi;
+import dev.serval.jobs.Jobs;
 import dev.serval.server.management.ManagementApi;
+import dev.serval.server.management.internal.JobsRoutes;
 import dev.serval.server.management.Rollout;
 import dev.serval.server.security.ServerSecurity;
 import dev.serval.server.security.TlsFiles;
@@ -97,6 +99,9 @@ public final class ServalServer implements AutoCloseable {
       };
       new ManagementApi(builder.registry, builder.registryService, errors, rollout)
           .registerOn(sb);
+    }
+    if (builder.jobs != null) {
+      new JobsRoutes(builder.jobs, errors).registerOn(sb);
     }
     sb.route().get("/metrics").build(new MetricsService(builder.meterRegistry));
     this.server = sb.build();
@@ -234,8 +239,15 @@ public final class ServalServer implements AutoCloseable {
     private AsyncService.Builder async;
     private ServerSecurity security;
     private TlsKeyPair tls;
+    private Jobs jobs;
 
     private Builder() {}
+
+    /** Optional. Serves the jobs API ({@code /api/v1/jobs}); the caller owns (and closes) it. */
+    public Builder jobs(Jobs jobs) {
+      this.jobs = Objects.requireNonNull(jobs, "jobs");
+      return this;
+    }
 
     /** The address to bind; {@value #DEFAULT_HOST} unless told otherwise. */
     public Builder host(String host) {

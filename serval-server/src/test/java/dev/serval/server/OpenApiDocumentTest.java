@@ -10,6 +10,8 @@ import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.serval.async.AsyncService;
+import dev.serval.jobs.DatabaseJobQueue;
+import dev.serval.jobs.Jobs;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.registry.validation.ModelValidator;
@@ -21,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -41,6 +44,7 @@ class OpenApiDocumentTest {
   private static ModelRegistry registry;
   private static TestServer server;
   private static JsonNode document;
+  private static Jobs jobs;
 
   @BeforeAll
   static void start() throws IOException {
@@ -51,11 +55,14 @@ class OpenApiDocumentTest {
             .validator(ModelValidator.builder().backend(new OnnxBackend()).build())
             .executor(Runnable::run)
             .build();
+    jobs = Jobs.builder().database(registry.database()).jobsDir(dir.resolve("jobs"))
+        .queue(new DatabaseJobQueue(registry.database(), Clock.systemUTC(), Duration.ofSeconds(1)))
+        .build();
     ServerSecurity security = ServerSecurity.builder()
         .audit(AuditLog.on(registry.database(), Clock.systemUTC()))
         .build();
     server = TestServer.start(Files.createDirectories(dir.resolve("repository")),
-        b -> b.registry(registry, service).security(security)
+        b -> b.registry(registry, service).security(security).jobs(jobs)
             .async(AsyncService.builder().database(registry.database())));
     document = TestServer.json(server.get(ManagementApi.OPENAPI_PATH));
   }
@@ -63,6 +70,7 @@ class OpenApiDocumentTest {
   @AfterAll
   static void stop() {
     server.close();
+    jobs.close();
     registry.close();
   }
 

@@ -1,5 +1,6 @@
 package dev.serval.server.cli;
 
+import dev.serval.registry.ModelRegistry;
 import dev.serval.runtime.onnx.SampleModels;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,6 +43,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin SecurityOptions security;
 
+  @Mixin ServerJobOptions jobs;
+
   @Override
   public Integer call() {
     listen.validate();
@@ -49,11 +52,11 @@ final class DemoCommand implements Callable<Integer> {
     Path repository = root.resolve("models");
     Path sample = root.resolve("sample-request.json");
     writeDemo(repository, sample);
-    ServerLauncher launcher =
-        ServerLauncher.start(
-            repository, registry.open(registry.dataDir(root.resolve("data"))), registry.broker,
-            listen, serving,
-            security, System.out);
+    Path data = registry.dataDir(root.resolve("data"));
+    ModelRegistry opened = registry.open(data);
+    Launch launch = new Launch(listen, serving, security, registry.broker,
+        jobs.system(opened, data, registry.broker));
+    ServerLauncher launcher = ServerLauncher.start(repository, opened, launch, System.out);
     printTryIt(launcher.url(), sample, System.out);
     launcher.awaitShutdown();
     return 0;

@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       BatchCommand.class,
       CompressCommand.class,
       KeysCommand.class,
+      JobsCommand.class,
+      WorkerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

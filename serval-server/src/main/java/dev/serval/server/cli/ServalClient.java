@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A small blocking client of the management API for the {@code models} commands: answers are JSON
@@ -104,9 +105,27 @@ final class ServalClient {
 
   /** The body of a successful answer as it is, for answers that are not one JSON document. */
   byte[] download(String path) {
-    HttpResponse<byte[]> response = exchange(request(path).GET().build());
+    HttpResponse<byte[]> response = exchange(request(path).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
     if (response.statusCode() / 100 != 2) {
       throw failure(response.statusCode(), parse(response.body()));
+    }
+    return response.body();
+  }
+
+  /** A text answer (a job log), as it is. */
+  String text(String path) {
+    return new String(download(path), StandardCharsets.UTF_8);
+  }
+
+  /** The lines of a streamed answer (server-sent events) as they arrive; close the stream. */
+  Stream<String> lines(String path) {
+    HttpResponse<Stream<String>> response =
+        exchange(request(path).header("Accept", "text/event-stream").GET().build(),
+            HttpResponse.BodyHandlers.ofLines());
+    if (response.statusCode() / 100 != 2) {
+      String body = String.join("\n", response.body().toList());
+      throw failure(response.statusCode(), parse(body.getBytes(StandardCharsets.UTF_8)));
     }
     return response.body();
   }
@@ -118,7 +137,7 @@ final class ServalClient {
   }
 
   private JsonNode send(HttpRequest request) {
-    HttpResponse<byte[]> response = exchange(request);
+    HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
     JsonNode body = parse(response.body());
     if (response.statusCode() / 100 != 2) {
       throw failure(response.statusCode(), body);
@@ -126,9 +145,9 @@ final class ServalClient {
     return body;
   }
 
-  private HttpResponse<byte[]> exchange(HttpRequest request) {
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return http.send(request, body);
     } catch (IOException e) {
       throw unreachable(e);
     } catch (InterruptedException e) {

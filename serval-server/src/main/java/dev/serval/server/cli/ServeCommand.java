@@ -36,6 +36,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin SecurityOptions security;
 
+  @Mixin ServerJobOptions jobs;
+
   @Override
   public Integer call() {
     listen.validate();
@@ -53,9 +55,9 @@ final class ServeCommand implements Callable<Integer> {
       opened.close();
       throw e;
     }
-    ServerLauncher.start(repository, opened, registry.broker, listen, serving, security,
-            System.out)
-        .awaitShutdown();
+    Launch launch = new Launch(listen, serving, security, registry.broker,
+        jobs.system(opened, data, registry.broker));
+    ServerLauncher.start(repository, opened, launch, System.out).awaitShutdown();
     return 0;
   }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Wires the serving stack explicitly (no container): metrics registry, model manager with the
@@ -42,31 +43,34 @@ final class ServerLauncher {
   private final RegistrySync sync;
   private final ModelRegistry registry;
   private final ExecutorService validations;
+  private final JobSystem jobs;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private ServerLauncher(ServalServer server, String url, RegistrySync sync,
-      ModelRegistry registry, ExecutorService validations) {
+      ModelRegistry registry, ExecutorService validations, JobSystem jobs) {
     this.server = server;
     this.url = url;
     this.sync = sync;
     this.registry = registry;
     this.validations = validations;
+    this.jobs = jobs;
+  }
+
+  /** A server without keys, broker or jobs. */
+  static ServerLauncher start(Path repository, ModelRegistry registry, ListenOptions listen,
+      ServingOptions serving, PrintStream out) {
+    return start(repository, registry, Launch.of(listen, serving), out);
   }
 
   /**
    * @param registry an open registry; the launcher owns it (and its event bus) from here on and
    *     closes it on shutdown, or at once when the server cannot start
    */
-  static ServerLauncher start(Path repository, ModelRegistry registry, ListenOptions listen,
-      ServingOptions serving, PrintStream out) {
-    return start(repository, registry, null, listen, serving, new SecurityOptions(), out);
-  }
-
-  /**
-   * @param broker publishes asynchronous results to {@code reply_to} queues; null for none
-   */
-  static ServerLauncher start(Path repository, ModelRegistry registry, URI broker,
-      ListenOptions listen, ServingOptions serving, SecurityOptions security, PrintStream out) {
+  static ServerLauncher start(Path repository, ModelRegistry registry, Launch launch,
+      PrintStream out) {
+    ListenOptions listen = launch.listen();
+    ServingOptions serving = launch.serving();
+    SecurityOptions security = launch.security();
     ExecutorService validations = validationExecutor();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ModelValidator validator = ModelValidator.builder().backend(new OnnxBackend()).build();
@@ -93,6 +97,7 @@ final class ServerLauncher {
             .validator(validator)
             .executor(validations)
             .build();
+    JobSystem jobSystem = launch.jobs() == null ? null : launch.jobs().apply(service);
     ServalServer server;
     try {
       ServalServer.Builder builder =
@@ -104,10 +109,14 @@ final class ServerLauncher {
               .registry(registry, service)
               .rollout(sync)
               .security(security.security(registry.database(), out))
-              .async(async(registry, broker, serving));
+              .async(async(registry, launch.broker(), serving));
+      if (jobSystem != null) {
+        builder.jobs(jobSystem.jobs);
+      }
       security.configure(builder);
       server = builder.build();
     } catch (RuntimeException e) {
+      closeJobs(jobSystem);
       sync.close();
       models.close();
       closeRegistry(validations, registry);
@@ -116,6 +125,7 @@ final class ServerLauncher {
     try {
       server.start();
     } catch (RuntimeException e) {
+      closeJobs(jobSystem);
       sync.close();
       models.close();
       closeRegistry(validations, registry);
@@ -126,7 +136,11 @@ final class ServerLauncher {
     }
     printRecovered(service.recover(), out);
     String url = baseUrl(security.tls() ? "https" : "http", listen.host, server.port());
-    ServerLauncher launcher = new ServerLauncher(server, url, sync, registry, validations);
+    ServerLauncher launcher =
+        new ServerLauncher(server, url, sync, registry, validations, jobSystem);
+    if (jobSystem != null) {
+      out.println(jobSystem.describe());
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> launcher.close(out), "serval-shutdown"));
     out.println("Management API:   " + url + ManagementApi.PREFIX);
     out.println("Async results:    " + url + "/v2/async/<id> (kept "
@@ -237,11 +251,18 @@ final class ServerLauncher {
     try {
       server.close();
     } finally {
+      closeJobs(jobs);
       sync.close();
       closeRegistry(validations, registry);
     }
     out.println("Stopped.");
     stopped.countDown();
+  }
+
+  private static void closeJobs(JobSystem jobs) {
+    if (jobs != null) {
+      jobs.close();
+    }
   }
 
   /**

@@ -42,9 +42,8 @@ class KeysCommandTest {
     SecurityOptions security = new SecurityOptions();
     security.auth = true;
     return ServerLauncher.start(Files.createDirectories(dir.resolve("models")),
-        new RegistryOptions().open(dir.resolve("data")), null, listen, new ServingOptions(),
-        security,
-        console);
+        new RegistryOptions().open(dir.resolve("data")),
+        new Launch(listen, new ServingOptions(), security, null, null), console);
   }
 
   @Test

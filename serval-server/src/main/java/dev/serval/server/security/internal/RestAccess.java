@@ -21,6 +21,7 @@ final class RestAccess {
   private static final String V2_VERSION = V2_MODEL + "/versions/{version}";
   static final String KEYS = "/api/v1/keys";
   static final String AUDIT = "/api/v1/audit";
+  static final String JOBS = "/api/v1/jobs";
 
   private final Map<String, Access> routes = new HashMap<>();
 
@@ -41,6 +42,7 @@ final class RestAccess {
     put("POST /v2/repository/models/{model}/unload", Access.write("repository.unload"));
     asyncResults();
     management();
+    jobs();
     put("POST " + KEYS, Access.admin("keys.create", true));
     put("GET " + KEYS, Access.admin("keys.list", false));
     put("DELETE " + KEYS + "/{id}", Access.admin("keys.revoke", true));
@@ -56,6 +58,15 @@ final class RestAccess {
     put("GET " + AsyncRoutes.PREFIX + "{id}", infer);
     put("GET " + AsyncRoutes.PREFIX + "{id}/status", infer);
     put("DELETE " + AsyncRoutes.PREFIX + "{id}", infer);
+  }
+
+  /** A job runs any command on the worker's machine, so starting or stopping one is an admin's. */
+  private void jobs() {
+    put("POST " + JOBS, Access.admin("jobs.submit", true));
+    put("POST " + JOBS + "/{id}/cancel", Access.admin("jobs.cancel", true));
+    for (String read : new String[] {"", "/{id}", "/{id}/logs", "/{id}/metrics"}) {
+      put("GET " + JOBS + read, Access.read(Scope.NONE, null));
+    }
   }
 
   private void management() {

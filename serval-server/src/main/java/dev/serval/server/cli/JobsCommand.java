@@ -1,0 +1,304 @@
+package dev.serval.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.serval.jobs.Durations;
+import dev.serval.jobs.OutputModel;
+import dev.serval.server.management.internal.JobsRoutes;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code serval jobs ...}: submit and watch jobs on a running server. */
+@Command(
+    name = "jobs",
+    mixinStandardHelpOptions = true,
+    description = "Submit, list, follow and cancel jobs on a running server.",
+    subcommands = {
+      JobsCommand.Submit.class,
+      JobsCommand.ListJobs.class,
+      JobsCommand.Get.class,
+      JobsCommand.Logs.class,
+      JobsCommand.Metrics.class,
+      JobsCommand.Cancel.class
+    })
+final class JobsCommand implements Runnable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing jobs command");
+  }
+
+  static String jobPath(String id) {
+    return JobsRoutes.PREFIX + "/" + ServalClient.segment(id);
+  }
+
+  @Command(
+      name = "submit",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Queue CMD ARG... as a job and print its id. In the arguments, {k} is replaced by",
+        "--param k=v and {output_dir} by the job's output folder (also $SERVAL_OUTPUT_DIR).",
+        "Lines 'serval.metric NAME VALUE [STEP]' on its output are stored as metrics.",
+        "Example: ./serval jobs submit --name t --param lr=0.1 -- python train.py --lr {lr}"
+      })
+  static final class Submit extends ModelsCommand.ClientCommand {
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Job name.")
+    String name;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "A parameter; repeatable.")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE",
+        description = "An environment variable; repeatable.")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--workdir", paramLabel = "DIR",
+        description = "Absolute folder on the worker to run in (default: the job's own).")
+    String workDir;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+        description = "Longest an attempt may run, e.g. 10m (default: no limit).")
+    String timeout;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "0",
+        description = "Run a failed or timed-out attempt again up to N times.")
+    int retries;
+
+    @Option(names = "--retry-delay", paramLabel = "DURATION", defaultValue = "0s",
+        description = "Wait before the first retry; doubles for each further one.")
+    String retryDelay;
+
+    @Option(names = "--output-model", paramLabel = "NAME=PATH",
+        description = "A model file the job writes, pushed to the registry as NAME when it"
+            + " succeeds, e.g. digits={output_dir}/model.onnx; repeatable.")
+    List<String> outputs = new ArrayList<>();
+
+    @Option(names = "--cpu-threads", paramLabel = "N",
+        description = "CPU threads the job may use (default: the worker's).")
+    Integer cpuThreads;
+
+    @Option(names = "--wait", description = "Follow the job's log until it ends; exit 1 unless"
+        + " it SUCCEEDED.")
+    boolean wait;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and arguments.")
+    List<String> command;
+
+    @Override
+    int run(ServalClient client, PrintWriter out) {
+      ObjectNode body = JSON.createObjectNode();
+      body.put("name", name);
+      body.set("command", JSON.valueToTree(command));
+      body.set("params", JSON.valueToTree(pairs("--param", params)));
+      body.set("env", JSON.valueToTree(pairs("--env", env)));
+      body.put("work_dir", workDir);
+      if (timeout != null) {
+        body.put("timeout_seconds", seconds("--timeout", timeout));
+      }
+      body.put("retries", retries);
+      body.put("retry_delay_seconds", seconds("--retry-delay", retryDelay));
+      body.set("output_models", JSON.valueToTree(outputs.stream().map(OutputModel::parse)
+          .map(o -> Map.of("model", o.model(), "path", o.path())).toList()));
+      if (cpuThreads != null) {
+        body.put("cpu_threads", cpuThreads);
+      }
+      JsonNode job = client.postJson(JobsRoutes.PREFIX, body);
+      String id = job.path("id").asText();
+      if (!wait) {
+        return print(job, out, j -> out.println(id));
+      }
+      spec.commandLine().getErr().println("Job " + id + " queued; following its log ...");
+      spec.commandLine().getErr().flush();
+      return Logs.follow(client, id, null, out, spec.commandLine().getErr());
+    }
+
+    private static double seconds(String option, String text) {
+      try {
+        return Durations.parse(option, text).toMillis() / 1000.0;
+      } catch (RuntimeException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+
+    private static Map<String, String> pairs(String option, List<String> texts) {
+      Map<String, String> out = new java.util.TreeMap<>();
+      for (String text : texts) {
+        int eq = text.indexOf('=');
+        if (eq < 1) {
+          throw new UsageException(option + " must be KEY=VALUE but was '" + text + "'");
+        }
+        if (out.put(text.substring(0, eq), text.substring(eq + 1)) != null) {
+          throw new UsageException(option + " " + text.substring(0, eq) + " is given twice");
+        }
+      }
+      return out;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs, newest first.")
+  static final class ListJobs extends ModelsCommand.ClientCommand {
+    @Option(names = "--state", paramLabel = "STATE", description = "Only jobs in this state.")
+    String state;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "At most N.")
+    int limit;
+
+    @Override
+    int run(ServalClient client, PrintWriter out) {
+      List<Map.Entry<String, String>> query = new ArrayList<>();
+      query.add(Map.entry("limit", Integer.toString(limit)));
+      if (state != null) {
+        query.add(Map.entry("state", state));
+      }
+      JsonNode page = client.get(JobsRoutes.PREFIX + ServalClient.query(query));
+      return print(page, out, p -> {
+        Table table = new Table("ID", "NAME", "STATE", "ATTEMPT", "CREATED", "REASON");
+        for (JsonNode j : p.path("jobs")) {
+          table.row(j.path("id").asText(), j.path("name").asText(), j.path("state").asText(),
+              j.path("attempt").asInt(), j.path("created").asText(), j.path("reason").asText());
+        }
+        table.print(out);
+      });
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one job.")
+  static final class Get extends ModelsCommand.ClientCommand {
+    @Parameters(index = "0", paramLabel = "ID") String id;
+
+    @Override
+    int run(ServalClient client, PrintWriter out) {
+      return print(client.get(jobPath(id)), out, j -> out.println(summary(j)));
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true,
+      description = "Cancel a queued job, or stop a running one with all its processes.")
+  static final class Cancel extends ModelsCommand.ClientCommand {
+    @Parameters(index = "0", paramLabel = "ID") String id;
+
+    @Override
+    int run(ServalClient client, PrintWriter out) {
+      JsonNode job = client.postJson(jobPath(id) + "/cancel", Map.of());
+      return print(job, out, j -> out.println("CANCELLED".equals(j.path("state").asText())
+          ? "Cancelled " + id + "." : "Cancelling " + id + ": its worker stops it shortly."));
+    }
+  }
+
+  @Command(name = "metrics", mixinStandardHelpOptions = true,
+      description = "Show the metrics a job reported, one row per step.")
+  static final class Metrics extends ModelsCommand.ClientCommand {
+    @Parameters(index = "0", paramLabel = "ID") String id;
+
+    @Option(names = "--attempt", paramLabel = "N", description = "Default: the latest.")
+    Integer attempt;
+
+    @Override
+    int run(ServalClient client, PrintWriter out) {
+      String query = attempt == null ? "" : "?attempt=" + attempt;
+      return print(client.get(jobPath(id) + "/metrics" + query), out, m -> {
+        Table table = new Table("METRIC", "STEP", "VALUE");
+        m.path("series").fields().forEachRemaining(series -> series.getValue().forEach(p ->
+            table.row(series.getKey(), p.path("step").asLong(), p.path("value").asDouble())));
+        table.print(out);
+      });
+    }
+  }
+
+  @Command(name = "logs", mixinStandardHelpOptions = true,
+      description = "Print a job's log; with -f, follow it until the job ends.")
+  static final class Logs extends ModelsCommand.ClientCommand {
+    @Parameters(index = "0", paramLabel = "ID") String id;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing as the job writes.")
+    boolean follow;
+
+    @Option(names = "--attempt", paramLabel = "N", description = "Default: the latest.")
+    Integer attempt;
+
+    @Override
+    int run(ServalClient client, PrintWriter out) {
+      if (follow) {
+        return follow(client, id, attempt, out, spec.commandLine().getErr());
+      }
+      out.print(client.text(jobPath(id) + "/logs" + (attempt == null ? "" : "?attempt="
+          + attempt)));
+      out.flush();
+      return 0;
+    }
+
+    /** Prints the server-sent log lines, then the job's end; 0 when it SUCCEEDED. */
+    static int follow(ServalClient client, String id, Integer attempt, PrintWriter out,
+        PrintWriter err) {
+      String path = jobPath(id) + "/logs?follow=true" + (attempt == null ? ""
+          : "&attempt=" + attempt);
+      String event = null;
+      try (Stream<String> lines = client.lines(path)) {
+        for (String line : (Iterable<String>) lines::iterator) {
+          if (line.startsWith("event: ")) {
+            event = line.substring("event: ".length());
+          } else if (line.startsWith("data: ") || line.equals("data:")) {
+            String data = line.length() > 6 ? line.substring(6) : "";
+            if (event == null) {
+              out.println(data);
+              out.flush();
+            } else if (event.equals("attempt")) {
+              err.println("--- attempt " + data + " ---");
+              err.flush();
+            } else if (event.equals("end")) {
+              JsonNode job = parse(data);
+              err.println(summary(job));
+              err.flush();
+              return "SUCCEEDED".equals(job.path("state").asText()) ? 0 : ErrorHandler.FAILURE;
+            } else {
+              throw new CommandException("following the log of " + id + " failed: " + data);
+            }
+          } else if (line.isEmpty()) {
+            event = null;
+          }
+        }
+      }
+      throw new CommandException("the server closed the log of " + id + " before the job ended;"
+          + " run ./serval jobs logs -f " + id + " again");
+    }
+
+    private static JsonNode parse(String json) {
+      try {
+        return JSON.readTree(json);
+      } catch (IOException e) {
+        throw new UncheckedIOException("the server sent a job that is not JSON", e);
+      }
+    }
+  }
+
+  static String summary(JsonNode j) {
+    StringBuilder line = new StringBuilder("Job " + j.path("id").asText() + " ("
+        + j.path("name").asText() + "): " + j.path("state").asText() + ", attempt "
+        + j.path("attempt").asInt());
+    if (!j.path("exit_code").isNull() && !j.path("exit_code").isMissingNode()) {
+      line.append(", exit code ").append(j.path("exit_code").asInt());
+    }
+    if (!j.path("reason").asText("").isEmpty()) {
+      line.append(" - ").append(j.path("reason").asText());
+    }
+    for (JsonNode o : j.path("outputs")) {
+      line.append("\n  pushed ").append(o.path("model").asText()).append(" v")
+          .append(o.path("version").asInt());
+    }
+    return line.toString();
+  }
+}

@@ -1,0 +1,169 @@
+package dev.serval.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serval.registry.ModelRegistry;
+import dev.serval.runtime.onnx.SampleModels;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The {@code jobs} commands against a real server with an embedded worker. */
+class JobsCommandTest {
+  private static final PrintStream CONSOLE = new PrintStream(OutputStream.nullOutputStream());
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path dir;
+  private static ServerLauncher server;
+  private static Path mlp;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeAll
+  static void startServer() throws IOException {
+    Path data = dir.resolve("data");
+    ModelRegistry registry = new RegistryOptions().open(data);
+    ListenOptions listen = new ListenOptions();
+    listen.host = "127.0.0.1";
+    listen.port = 0;
+    JobOptions options = new JobOptions();
+    options.slots = 2;
+    options.heartbeat = "200ms";
+    Launch launch = new Launch(listen, new ServingOptions(), new SecurityOptions(), null,
+        service -> JobSystem.open(registry, service, data, null, options.worker()));
+    server = ServerLauncher.start(Files.createDirectories(dir.resolve("repository")), registry,
+        launch, CONSOLE);
+    mlp = dir.resolve("mlp.onnx");
+    SampleModels.write(SampleModels.mlp(4, new int[] {8}, 3, 1), mlp);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close(CONSOLE);
+  }
+
+  /** {@code jobs SUBCOMMAND --server=URL ARGS...}: before any {@code --} that ends the options. */
+  private int jobs(String... args) {
+    CommandLine cmd = Main.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    java.util.List<String> full = new java.util.ArrayList<>(java.util.List.of("jobs", args[0],
+        "--server=http://127.0.0.1:" + server.port()));
+    full.addAll(java.util.Arrays.asList(args).subList(1, args.length));
+    return cmd.execute(full.toArray(String[]::new));
+  }
+
+  private JsonNode get(String id) throws IOException {
+    out.getBuffer().setLength(0);
+    assertThat(jobs("get", id, "--json")).isZero();
+    return JSON.readTree(out.toString());
+  }
+
+  private String submit(String... args) {
+    out.getBuffer().setLength(0);
+    assertThat(jobs(args)).as(err.toString()).isZero();
+    return out.toString().trim();
+  }
+
+  @Test
+  void submitWaitFollowsTheLogAndPushesTheOutputModel() {
+    int code = jobs("submit", "--name", "train", "--param", "name=mlp", "--wait",
+        "--output-model", "cli-trained={output_dir}/{name}.onnx", "--",
+        "sh", "-c", "echo training {name}; echo serval.metric loss 0.5; cp " + mlp
+            + " {output_dir}/{name}.onnx");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("training mlp\n");
+    assertThat(err.toString()).contains(": SUCCEEDED, attempt 1, exit code 0",
+        "pushed cli-trained v1");
+    CommandLine models = Main.commandLine();
+    StringWriter versions = new StringWriter();
+    models.setOut(new PrintWriter(versions, true));
+    assertThat(models.execute("models", "versions", "cli-trained", "--server",
+        "http://127.0.0.1:" + server.port())).isZero();
+    assertThat(versions.toString()).containsPattern("(?m)^1\\s+READY\\s.*made by job ");
+  }
+
+  @Test
+  void getShowsTheJobAsJsonWithStateReasonAndExitCode() throws IOException {
+    String id = submit("submit", "--name", "fails", "--", "sh", "-c", "exit 4");
+    Awaitility.await().until(() -> get(id).path("state").asText().equals("FAILED"));
+
+    JsonNode job = get(id);
+    assertThat(job.path("exit_code").asInt()).isEqualTo(4);
+    assertThat(job.path("reason").asText()).isEqualTo("exited with code 4");
+    assertThat(job.path("command").toString()).isEqualTo("[\"sh\",\"-c\",\"exit 4\"]");
+  }
+
+  @Test
+  void logsAndMetricsOfAFinishedJob() throws IOException {
+    String id = submit("submit", "--name", "metrics", "--", "sh", "-c",
+        "echo one; echo serval.metric acc 0.75 5");
+    Awaitility.await().until(() -> get(id).path("state").asText().equals("SUCCEEDED"));
+
+    out.getBuffer().setLength(0);
+    assertThat(jobs("logs", id)).isZero();
+    assertThat(out.toString()).isEqualTo("one\nserval.metric acc 0.75 5\n");
+    out.getBuffer().setLength(0);
+    assertThat(jobs("metrics", id)).isZero();
+    assertThat(out.toString()).containsPattern("(?m)^acc\\s+5\\s+0.75$");
+  }
+
+  @Test
+  void logsFollowStreamsWhileTheJobRunsAndCancelStopsIt() throws Exception {
+    String id = submit("submit", "--name", "forever", "--", "sh", "-c",
+        "echo started; sleep 300");
+    StringWriter followed = new StringWriter();
+    Thread follower = new Thread(() -> {
+      CommandLine cmd = Main.commandLine();
+      cmd.setOut(new PrintWriter(followed, true));
+      cmd.setErr(new PrintWriter(new StringWriter(), true));
+      cmd.execute("jobs", "logs", id, "-f", "--server", "http://127.0.0.1:" + server.port());
+    });
+    follower.start();
+    Awaitility.await().until(() -> followed.toString().contains("started"));
+    assertThat(follower.isAlive()).isTrue();
+
+    assertThat(jobs("cancel", id)).isZero();
+    follower.join(Duration.ofSeconds(30).toMillis());
+
+    assertThat(follower.isAlive()).isFalse();
+    assertThat(get(id).path("state").asText()).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void badInputIsRefusedWithAClearMessage() {
+    assertThat(jobs("submit", "--name", "bad", "--", "echo", "{lr}")).isEqualTo(1);
+    assertThat(err.toString()).contains("uses {lr} but no parameter 'lr' was given");
+    assertThat(jobs("submit", "--name", "bad", "--output-model", "m=../x.onnx", "--", "true"))
+        .isEqualTo(1);
+    assertThat(err.toString()).contains("must not contain '..'");
+    assertThat(jobs("submit", "--name", "bad", "--timeout", "soon", "--", "true")).isEqualTo(2);
+    assertThat(err.toString()).contains("--timeout must be a duration");
+    assertThat(jobs("get", "0000000000000000")).isEqualTo(1);
+    assertThat(err.toString()).contains("no job '0000000000000000'");
+  }
+
+  @Test
+  void listShowsJobsNewestFirst() {
+    String first = submit("submit", "--name", "listed-a", "--", "true");
+    String second = submit("submit", "--name", "listed-b", "--", "true");
+    out.getBuffer().setLength(0);
+
+    assertThat(jobs("list", "--limit", "500")).isZero();
+    assertThat(out.toString()).containsSubsequence(second, first);
+  }
+}
