@@ -3,6 +3,7 @@ package dev.serval.server;
 import com.linecorp.armeria.server.GracefulShutdown;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import dev.serval.core.ModelNotFoundException;
 import dev.serval.server.api.internal.HttpErrors;
 import dev.serval.server.api.internal.MetricsService;
 import dev.serval.server.api.internal.ProtocolApi;
@@ -10,6 +11,7 @@ import dev.serval.server.api.internal.VersionResolver;
 import dev.serval.server.grpc.GrpcApi;
 import dev.serval.server.management.ManagementApi;
 import dev.serval.server.management.Rollout;
+import dev.serval.server.observability.Observability;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.serving.ModelService;
@@ -46,6 +48,7 @@ public final class ServalServer implements AutoCloseable {
   /** Null without a registry. */
   private final AliasCache aliases;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final Observability observability;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean draining;
@@ -84,6 +87,10 @@ public final class ServalServer implements AutoCloseable {
           .registerOn(sb);
     }
     sb.route().get("/metrics").build(new MetricsService(builder.meterRegistry));
+    this.observability =
+        builder.observability.metrics(builder.meterRegistry, this::isKnownModel).build();
+    // Added last, so outermost: requests that other decorators refuse (401, 429) are logged too.
+    sb.decorator(observability.decorator());
     this.server = sb.build();
     for (MeterBinder binder : jvmMetrics()) {
       binder.bindTo(builder.meterRegistry);
@@ -138,6 +145,7 @@ public final class ServalServer implements AutoCloseable {
         models.close();
       } finally {
         gcMetrics.close();
+        observability.close();
         if (aliases != null) {
           aliases.close();
         }
@@ -148,6 +156,16 @@ public final class ServalServer implements AutoCloseable {
   /** The Armeria server, whose routes the OpenAPI document test compares with the document. */
   Server armeria() {
     return server;
+  }
+
+  /** Cheap: a map lookup; no version is drawn for a deployment that splits traffic. */
+  private boolean isKnownModel(String model) {
+    try {
+      models.isModelReady(model, null);
+      return true;
+    } catch (ModelNotFoundException e) {
+      return false;
+    }
   }
 
   private boolean isReady() {
@@ -195,6 +213,7 @@ public final class ServalServer implements AutoCloseable {
     private ModelRegistry registry;
     private RegistryService registryService;
     private Rollout rollout = Rollout.NONE;
+    private Observability.Builder observability = Observability.builder();
 
     private Builder() {}
 
@@ -244,6 +263,16 @@ public final class ServalServer implements AutoCloseable {
      */
     public Builder rollout(Rollout rollout) {
       this.rollout = Objects.requireNonNull(rollout, "rollout");
+      return this;
+    }
+
+    /**
+     * Optional: an access log and trace export. The server adds its API metrics to the builder,
+     * builds it, and closes what it holds on {@link ServalServer#close()}. Without it, requests
+     * still get ids and metrics.
+     */
+    public Builder observability(Observability.Builder observability) {
+      this.observability = Objects.requireNonNull(observability, "observability");
       return this;
     }
 

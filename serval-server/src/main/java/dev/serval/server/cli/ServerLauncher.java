@@ -59,7 +59,9 @@ final class ServerLauncher {
     ModelValidator validator = ModelValidator.builder().backend(new OnnxBackend()).build();
     ModelManager models;
     RegistrySync sync;
+    ServalServer.Builder builder = ServalServer.builder();
     try {
+      serving.observability.configure(builder);
       models = models(repository, meters, serving);
       sync = new RegistrySync(registry, new VersionPlacement(registry, repository), models);
       sync.placeReady();
@@ -81,7 +83,7 @@ final class ServerLauncher {
             .executor(validations)
             .build();
     ServalServer server =
-        ServalServer.builder()
+        builder
             .host(listen.host)
             .port(listen.port)
             .modelService(models)

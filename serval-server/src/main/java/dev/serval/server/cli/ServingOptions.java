@@ -2,6 +2,7 @@ package dev.serval.server.cli;
 
 import java.time.Duration;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How the server runs its models; shared by the commands that start one. */
@@ -25,6 +26,8 @@ final class ServingOptions {
       defaultValue = "2",
       description = "How often --poll looks at the repository (default: ${DEFAULT-VALUE} s).")
   double pollIntervalSeconds;
+
+  @Mixin ObservabilityOptions observability = new ObservabilityOptions();
 
   /** The budget in bytes, or 0 for none. */
   long memoryBudgetBytes() {
