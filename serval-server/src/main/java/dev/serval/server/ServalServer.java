@@ -6,6 +6,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.serval.async.AsyncService;
 import dev.serval.server.api.internal.AsyncInference;
+import dev.serval.core.ModelNotFoundException;
 import dev.serval.server.api.internal.HttpErrors;
 import dev.serval.server.api.internal.MetricsService;
 import dev.serval.server.api.internal.ProtocolApi;
@@ -17,6 +18,7 @@ import dev.serval.server.management.internal.JobsRoutes;
 import dev.serval.server.management.Rollout;
 import dev.serval.server.security.ServerSecurity;
 import dev.serval.server.security.TlsFiles;
+import dev.serval.server.observability.Observability;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.serving.ModelService;
@@ -57,6 +59,7 @@ public final class ServalServer implements AutoCloseable {
   /** Null without asynchronous inference. */
   private final AsyncService async;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final Observability observability;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean draining;
@@ -104,6 +107,10 @@ public final class ServalServer implements AutoCloseable {
       new JobsRoutes(builder.jobs, errors).registerOn(sb);
     }
     sb.route().get("/metrics").build(new MetricsService(builder.meterRegistry));
+    this.observability =
+        builder.observability.metrics(builder.meterRegistry, this::isKnownModel).build();
+    // Added last, so outermost: requests that other decorators refuse (401, 429) are logged too.
+    sb.decorator(observability.decorator());
     this.server = sb.build();
     for (MeterBinder binder : jvmMetrics()) {
       binder.bindTo(builder.meterRegistry);
@@ -179,6 +186,7 @@ public final class ServalServer implements AutoCloseable {
         models.close();
       } finally {
         gcMetrics.close();
+        observability.close();
         if (aliases != null) {
           aliases.close();
         }
@@ -189,6 +197,16 @@ public final class ServalServer implements AutoCloseable {
   /** The Armeria server, whose routes the OpenAPI document test compares with the document. */
   Server armeria() {
     return server;
+  }
+
+  /** Cheap: a map lookup; no version is drawn for a deployment that splits traffic. */
+  private boolean isKnownModel(String model) {
+    try {
+      models.isModelReady(model, null);
+      return true;
+    } catch (ModelNotFoundException e) {
+      return false;
+    }
   }
 
   private boolean isReady() {
@@ -240,6 +258,7 @@ public final class ServalServer implements AutoCloseable {
     private ServerSecurity security;
     private TlsKeyPair tls;
     private Jobs jobs;
+    private Observability.Builder observability = Observability.builder();
 
     private Builder() {}
 
@@ -327,6 +346,16 @@ public final class ServalServer implements AutoCloseable {
     public Builder tls(Path certificate, Path privateKey) {
       this.tls = TlsFiles.load(Objects.requireNonNull(certificate, "certificate"),
           Objects.requireNonNull(privateKey, "privateKey"));
+      return this;
+    }
+
+    /**
+     * Optional: an access log and trace export. The server adds its API metrics to the builder,
+     * builds it, and closes what it holds on {@link ServalServer#close()}. Without it, requests
+     * still get ids and metrics.
+     */
+    public Builder observability(Observability.Builder observability) {
+      this.observability = Objects.requireNonNull(observability, "observability");
       return this;
     }
 

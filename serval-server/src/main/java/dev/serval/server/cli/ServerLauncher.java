@@ -76,7 +76,9 @@ final class ServerLauncher {
     ModelValidator validator = ModelValidator.builder().backend(new OnnxBackend()).build();
     ModelManager models;
     RegistrySync sync;
+    ServalServer.Builder builder = ServalServer.builder();
     try {
+      serving.observability.configure(builder);
       models = models(repository, meters, serving);
       sync = new RegistrySync(registry, new VersionPlacement(registry, repository), models);
       sync.placeReady();
@@ -100,16 +102,15 @@ final class ServerLauncher {
     JobSystem jobSystem = launch.jobs() == null ? null : launch.jobs().apply(service);
     ServalServer server;
     try {
-      ServalServer.Builder builder =
-          ServalServer.builder()
-              .host(listen.host)
-              .port(listen.port)
-              .modelService(models)
-              .meterRegistry(meters)
-              .registry(registry, service)
-              .rollout(sync)
-              .security(security.security(registry.database(), out))
-              .async(async(registry, launch.broker(), serving));
+      builder
+          .host(listen.host)
+          .port(listen.port)
+          .modelService(models)
+          .meterRegistry(meters)
+          .registry(registry, service)
+          .rollout(sync)
+          .security(security.security(registry.database(), out))
+          .async(async(registry, launch.broker(), serving));
       if (jobSystem != null) {
         builder.jobs(jobSystem.jobs);
       }

@@ -2,6 +2,7 @@ package dev.serval.server.cli;
 
 import java.time.Duration;
 import java.util.Locale;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How the server runs its models; shared by the commands that start one. */
@@ -46,6 +47,8 @@ final class ServingOptions {
       description = "Asynchronous requests and batches this node runs at once (default:"
           + " ${DEFAULT-VALUE}).")
   int asyncWorkers = 4;
+
+  @Mixin ObservabilityOptions observability = new ObservabilityOptions();
 
   /** The budget in bytes, or 0 for none. */
   long memoryBudgetBytes() {

@@ -12,6 +12,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.serval.async.AsyncService;
 import dev.serval.core.InvalidInputException;
+import dev.serval.server.api.RequestAttributes;
 import dev.serval.serving.ModelService;
 import java.io.IOException;
 import java.util.List;
@@ -78,13 +79,13 @@ public final class ProtocolApi {
     // An exact path outranks "/v2/models/{model}" in Armeria's router.
     get(sb, "/v2/models/stats", (ctx, req) -> statistics(null, null));
     for (String model : List.of("/v2/models/{model}", "/v2/models/{model}/versions/{version}")) {
-      get(sb, model, (ctx, req) -> withVersion(ctx, version -> metadata(ctx, version)));
+      get(sb, model, addressed((ctx, req) -> withVersion(ctx, version -> metadata(ctx, version))));
       get(sb, model + "/ready",
           (ctx, req) -> withVersion(ctx, version -> modelReady(ctx, version)));
       get(sb, model + "/stats",
           (ctx, req) ->
               withVersion(ctx, version -> statistics(ctx.pathParam("model"), version)));
-      sb.route().post(model + "/infer").build(infer);
+      sb.route().post(model + "/infer").build(addressed(infer));
     }
     post(sb, "/v2/repository/index", this::index);
     post(sb, "/v2/repository/models/{model}/load", (ctx, req) -> change(ctx, req, models::load));
@@ -93,6 +94,15 @@ public final class ProtocolApi {
     if (asyncRoutes != null) {
       asyncRoutes.registerOn(sb);
     }
+  }
+
+  /** Records the model a route addresses for the access log and the metrics. */
+  private static HttpService addressed(HttpService service) {
+    return service.decorate(
+        (delegate, ctx, req) -> {
+          ctx.setAttr(RequestAttributes.MODEL, ctx.pathParam("model"));
+          return delegate.serve(ctx, req);
+        });
   }
 
   private HttpResponse serverReady() {

@@ -2,6 +2,7 @@ package dev.serval.server.grpc.internal;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.serval.grpc.api.ModelInferRequest;
+import dev.serval.server.api.RequestAttributes;
 import dev.serval.server.api.internal.PathVersions;
 import dev.serval.serving.InferenceResult;
 import dev.serval.serving.ModelService;
@@ -33,6 +34,8 @@ final class Inference {
    */
   CompletableFuture<InferenceResult> infer(
       ServiceRequestContext ctx, ModelInferRequest request, CompletableFuture<?> cancelled) {
+    // A stream's log names the model of its latest request.
+    ctx.setAttr(RequestAttributes.MODEL, request.getModelName());
     String version = request.getModelVersion().isEmpty() ? null : request.getModelVersion();
     Duration deadline = timeLeft(ctx);
     return versions

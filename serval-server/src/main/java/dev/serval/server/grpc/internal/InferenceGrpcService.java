@@ -23,6 +23,7 @@ import dev.serval.grpc.api.ServerMetadataRequest;
 import dev.serval.grpc.api.ServerMetadataResponse;
 import dev.serval.grpc.api.ServerReadyRequest;
 import dev.serval.grpc.api.ServerReadyResponse;
+import dev.serval.server.api.RequestAttributes;
 import dev.serval.server.api.internal.PathVersions;
 import dev.serval.server.api.internal.ProtocolApi;
 import dev.serval.serving.ModelService;
@@ -94,6 +95,7 @@ public final class InferenceGrpcService
   @Override
   public void modelMetadata(
       ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
+    ServiceRequestContext.current().setAttr(RequestAttributes.MODEL, request.getName());
     withVersion(out, request.getName(), request.getVersion(), (model, version) ->
         ProtoMessages.metadata(models.metadata(model, version)));
   }
