@@ -118,8 +118,11 @@ public final class AsyncService implements AutoCloseable {
     }
     String id = UUID.randomUUID().toString();
     store.insert(id, submission, total);
+    // Read before waking the runner, so the caller is told what it submitted (QUEUED), not a
+    // state that depends on how fast this node's workers were.
+    AsyncStatus accepted = status(id);
     runner.wake();
-    return status(id);
+    return accepted;
   }
 
   /** @throws AsyncRequestNotFoundException when there is no such request */

@@ -34,6 +34,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gateway mode: one address in front of many Serval replicas. Routes Open Inference Protocol
@@ -44,6 +46,7 @@ import java.util.function.Supplier;
  * health, {@code /metrics} and the status page {@code GET /gateway/upstreams}.
  */
 public final class Gateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   public static final String STATUS_PATH = "/gateway/upstreams";
 
   private final String host;
@@ -54,12 +57,14 @@ public final class Gateway implements AutoCloseable {
   private final ClientFactory clients;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
+  private final List<AutoCloseable> closeables;
   private final Server server;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Gateway(Builder b) {
     this.host = b.host;
+    this.closeables = List.copyOf(b.closeables);
     this.requestedPort = b.port;
     this.healthCheckInterval = b.healthCheckInterval;
     // Armeria's shared event loops: closing the factory then does not wait for its own to quiesce.
@@ -174,6 +179,17 @@ public final class Gateway implements AutoCloseable {
         scheduler.shutdownNow();
       }
       clients.close();
+      closeAll(closeables);
+    }
+  }
+
+  private static void closeAll(List<AutoCloseable> closeables) {
+    for (AutoCloseable closeable : closeables) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("could not close {}", closeable, e);
+      }
     }
   }
 
@@ -204,6 +220,7 @@ public final class Gateway implements AutoCloseable {
     private HttpService metricsService;
     private final List<DecoratingHttpServiceFunction> decorators = new ArrayList<>();
     private Supplier<String> requestIds = () -> UUID.randomUUID().toString();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
     private LongSupplier nanoClock = System::nanoTime;
     private ScheduledExecutorService scheduler;
 
@@ -315,6 +332,12 @@ public final class Gateway implements AutoCloseable {
     /** Wraps every route, e.g. an access log; applied in the order added. */
     public Builder decorator(DecoratingHttpServiceFunction decorator) {
       decorators.add(Objects.requireNonNull(decorator, "decorator"));
+      return this;
+    }
+
+    /** Closed after the gateway stops, e.g. the access log a decorator writes. */
+    public Builder onClose(AutoCloseable closeable) {
+      closeables.add(Objects.requireNonNull(closeable, "closeable"));
       return this;
     }
 

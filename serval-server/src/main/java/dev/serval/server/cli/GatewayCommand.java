@@ -1,5 +1,7 @@
 package dev.serval.server.cli;
 
+import java.util.concurrent.atomic.AtomicReference;
+import dev.serval.server.observability.Observability;
 import dev.serval.gateway.Gateway;
 import dev.serval.gateway.UpstreamAddress;
 import dev.serval.gateway.UpstreamStatus;
@@ -70,6 +72,8 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Mixin ListenOptions listen;
 
+  @Mixin ObservabilityOptions observability;
+
   @Override
   public Integer call() {
     Gateway gateway = start(System.out);
@@ -91,8 +95,19 @@ final class GatewayCommand implements Callable<Integer> {
   Gateway start(PrintStream out) {
     listen.validate();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Gateway gateway = configure().meterRegistry(meters).metricsService(new MetricsService(meters))
+    AtomicReference<Gateway> served = new AtomicReference<>();
+    Observability requests = observability.open()
+        .metrics(meters, model -> serves(served.get(), model))
         .build();
+    Gateway gateway;
+    try {
+      gateway = configure().meterRegistry(meters).metricsService(new MetricsService(meters))
+          .decorator(requests.decorator()).onClose(requests).build();
+    } catch (RuntimeException e) {
+      requests.close();
+      throw e;
+    }
+    served.set(gateway);
     out.println("Checking " + upstreams.size() + " upstream(s) ...");
     try {
       gateway.start();
@@ -107,6 +122,12 @@ final class GatewayCommand implements Callable<Integer> {
     out.println("Metrics:          " + url + "/metrics");
     out.println("Serval gateway is listening on " + url);
     return gateway;
+  }
+
+  /** Only models some upstream serves get their own metric series; others count as unknown. */
+  private static boolean serves(Gateway gateway, String model) {
+    return gateway != null && gateway.upstreams().stream()
+        .anyMatch(u -> u.models().stream().anyMatch(m -> m.name().equals(model)));
   }
 
   private Gateway.Builder configure() {

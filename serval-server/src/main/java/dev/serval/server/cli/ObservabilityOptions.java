@@ -34,6 +34,11 @@ final class ObservabilityOptions {
 
   /** Opens the access log and the trace exporter asked for; the server closes them. */
   void configure(ServalServer.Builder server) {
+    server.observability(open());
+  }
+
+  /** The access log and trace exporter asked for, open; whoever builds it closes them. */
+  Observability.Builder open() {
     Observability.Builder observability = Observability.builder();
     Tracing tracing = otlpEndpoint == null ? null : tracing();
     if (tracing != null) {
@@ -49,7 +54,7 @@ final class ObservabilityOptions {
         throw e;
       }
     }
-    server.observability(observability);
+    return observability;
   }
 
   private Tracing tracing() {

@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.logging.RequestLog;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.serval.server.api.RequestAttributes;
 import dev.serval.server.observability.internal.ApiMetrics;
 import dev.serval.server.observability.internal.CompletedRequest;
 import dev.serval.server.observability.internal.ServerSpans;
@@ -70,7 +71,19 @@ public final class Observability implements AutoCloseable {
               LOG.warn("could not log, count or trace request {}", id, e);
               return null;
             });
-    return delegate.serve(ctx, req);
+    return delegate.serve(ctx, withId(req, id));
+  }
+
+  /**
+   * Inner services see the id that the log and the response carry, so that a proxy (the gateway)
+   * passes that one on rather than making its own.
+   */
+  private static HttpRequest withId(HttpRequest req, String id) {
+    if (id.equals(req.headers().get(RequestAttributes.REQUEST_ID_HEADER))) {
+      return req;
+    }
+    return req.withHeaders(
+        req.headers().toBuilder().set(RequestAttributes.REQUEST_ID_HEADER, id).build());
   }
 
   private void completed(RequestLog log, String id, Span span) {
