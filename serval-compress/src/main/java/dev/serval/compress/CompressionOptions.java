@@ -1,7 +1,11 @@
 package dev.serval.compress;
 
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What to compress and how. Each method reads only its own settings; build with
@@ -23,7 +27,10 @@ import java.util.Objects;
  * @param rank low-rank: the rank to keep, or 0 to choose it by {@code energy}
  * @param energy low-rank: the fraction of the squared singular values to keep, in (0, 1]
  * @param clusterBits weight-sharing: codebook of 2^clusterBits values, 1 to 8
- * @param seed weight-sharing: seed of the k-means initialisation
+ * @param seed weight-sharing: seed of the k-means initialisation; low-rank: seed of the random
+ *     projection of the truncated SVD
+ * @param excludedNodes nodes (by name, or first output when unnamed) every method leaves alone,
+ *     e.g. the layers an accuracy gate found most sensitive
  */
 public record CompressionOptions(
     Method method,
@@ -40,7 +47,8 @@ public record CompressionOptions(
     int rank,
     double energy,
     int clusterBits,
-    long seed) {
+    long seed,
+    Set<String> excludedNodes) {
 
   /** The operators int8-dynamic writes for MatMul and Gemm. */
   public enum Int8Kernels {
@@ -54,6 +62,7 @@ public record CompressionOptions(
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(kernels, "kernels");
     Objects.requireNonNull(calibrationMethod, "calibrationMethod");
+    excludedNodes = Collections.unmodifiableSortedSet(new TreeSet<>(excludedNodes));
     if (method == Method.INT8_STATIC && calibration == null) {
       throw new IllegalArgumentException("int8-static needs calibration data (a .npy file or"
           + " JSON rows of inputs)");
@@ -104,9 +113,42 @@ public record CompressionOptions(
     private double energy = 0.9;
     private int clusterBits = 8;
     private long seed = 1;
+    private Set<String> excludedNodes = Set.of();
 
     private Builder(Method method) {
       this.method = method;
+    }
+
+    /** A builder holding all settings of {@code options}. */
+    public static Builder from(CompressionOptions options) {
+      return new Builder(options.method())
+          .perChannel(options.perChannel())
+          .symmetric(options.symmetric())
+          .kernels(options.kernels())
+          .calibration(options.calibration())
+          .calibrationMethod(options.calibrationMethod())
+          .percentile(options.percentile())
+          .bits(options.bits())
+          .blockSize(options.blockSize())
+          .sparsity(options.sparsity())
+          .structured(options.structured())
+          .rank(options.rank())
+          .energy(options.energy())
+          .clusterBits(options.clusterBits())
+          .seed(options.seed())
+          .exclude(options.excludedNodes());
+    }
+
+    /** Nodes to leave alone, by name (or first output when unnamed). */
+    public Builder exclude(Collection<String> nodes) {
+      for (String node : nodes) {
+        if (node == null || node.isBlank()) {
+          throw new IllegalArgumentException("excluded node names must not be blank but got '"
+              + node + "'");
+        }
+      }
+      this.excludedNodes = Set.copyOf(nodes);
+      return this;
     }
 
     public Builder perChannel(boolean perChannel) {
@@ -182,7 +224,7 @@ public record CompressionOptions(
     public CompressionOptions build() {
       return new CompressionOptions(method, perChannel, symmetric, kernels, calibration,
           calibrationMethod, percentile, bits, blockSize, sparsity, structured, rank, energy,
-          clusterBits, seed);
+          clusterBits, seed, excludedNodes);
     }
   }
 }

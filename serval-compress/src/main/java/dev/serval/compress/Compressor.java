@@ -67,8 +67,7 @@ public final class Compressor {
     int threads = benchmark.threads();
     try (ModelProbe original = new ModelProbe(backend, source, threads)) {
       GraphEditor graph = new GraphEditor(model);
-      List<NodeDecision> decisions =
-          Transforms.of(options, backend, threads).apply(graph);
+      List<NodeDecision> decisions = Transforms.apply(options, backend, threads, graph);
       requireChange(options.method(), decisions);
       ModelProto compressed = graph.build();
       Path temp = temporaryFile(target);
@@ -86,6 +85,49 @@ public final class Compressor {
     }
   }
 
+  /**
+   * Compresses {@code input} and scores the result on the gate's evaluation rows. With a
+   * tolerance ({@link AccuracyGate#within}), other settings of the method are tried too and the
+   * best model within it is written to {@code output}; when there is none, nothing is written
+   * and the report says why ({@link GateReport#passed()} is false).
+   *
+   * @throws InvalidInputException as {@link #compress(Path, Path, CompressionOptions)} does, and
+   *     when the evaluation rows do not fit the model's input
+   */
+  public GateReport compress(
+      Path input, Path output, CompressionOptions options, AccuracyGate gate) {
+    return GateSearch.run(this, gate, input, output, options);
+  }
+
+  OnnxBackend backend() {
+    return backend;
+  }
+
+  int threads() {
+    return benchmark.threads();
+  }
+
+  String cpu() {
+    return CpuFeatures.describe(cpuinfo);
+  }
+
+  /** The same compressor, measuring no speed. */
+  Compressor withoutTiming() {
+    return builder().backend(backend).benchmark(BenchmarkSettings.none()).nanos(nanos)
+        .cpuinfo(cpuinfo).build();
+  }
+
+  /** The speed of {@code probe} at each batch size, on inputs made for {@code original}. */
+  List<Throughput> time(ModelProbe probe, ModelProbe original) {
+    List<Throughput> times = new ArrayList<>();
+    for (int batch : batches(original)) {
+      List<Tensor> inputs = original.randomInputs(batch, INPUT_SEED);
+      int rows = Math.toIntExact(inputs.get(0).shape().dim(0));
+      times.add(probe.measure(inputs, rows, benchmark.budget(), benchmark.minRuns(), nanos));
+    }
+    return times;
+  }
+
   private CompressionReport measure(Path source, Path target, Path temp, ModelProbe original,
       ModelProto model, ModelProto compressed, CompressionOptions options,
       List<NodeDecision> decisions) {
@@ -93,17 +135,9 @@ public final class Compressor {
       List<Tensor> inputs = original.randomInputs(AGREEMENT_BATCH, INPUT_SEED);
       List<OutputAgreement> agreement =
           ModelProbe.agreement(original.run(inputs), result.run(inputs));
-      List<Throughput> before = new ArrayList<>();
-      List<Throughput> after = new ArrayList<>();
-      for (int batch : batches(original)) {
-        List<Tensor> batchInputs = original.randomInputs(batch, INPUT_SEED);
-        int rows = Math.toIntExact(batchInputs.get(0).shape().dim(0));
-        before.add(original.measure(batchInputs, rows, benchmark.budget(), benchmark.minRuns(),
-            nanos));
-        after.add(result.measure(batchInputs, rows, benchmark.budget(), benchmark.minRuns(),
-            nanos));
-      }
-      String cpu = CpuFeatures.describe(cpuinfo);
+      List<Throughput> before = time(original, original);
+      List<Throughput> after = time(result, original);
+      String cpu = cpu();
       return new CompressionReport(options.method(), settings(options), source.toString(),
           target.toString(), cpu, benchmark.threads(),
           new ModelSummary(ModelFiles.size(source), parameters(model), before),
@@ -119,7 +153,7 @@ public final class Compressor {
     return List.of(1); // a fixed batch size: its inputs ignore the requested one
   }
 
-  private static List<String> notes(
+  static List<String> notes(
       Method method, List<Throughput> before, List<Throughput> after, String cpu) {
     List<String> notes = new ArrayList<>();
     for (int i = 0; i < after.size(); i++) {
@@ -153,7 +187,12 @@ public final class Compressor {
     return model.getGraph().getInitializerList().stream().mapToLong(Tensors::elementCount).sum();
   }
 
-  private static String settings(CompressionOptions o) {
+  static String settings(CompressionOptions o) {
+    return o.excludedNodes().isEmpty() ? methodSettings(o)
+        : methodSettings(o) + ", excluding " + String.join(", ", o.excludedNodes());
+  }
+
+  private static String methodSettings(CompressionOptions o) {
     switch (o.method()) {
       case INT8_DYNAMIC:
         return quantization(o) + ", " + o.kernels().name().toLowerCase(Locale.ROOT) + " kernels";
@@ -178,7 +217,7 @@ public final class Compressor {
         + (o.symmetric() ? ", symmetric" : ", asymmetric");
   }
 
-  private static void requireWritable(Path input, Path output) {
+  static void requireWritable(Path input, Path output) {
     if (input.equals(output)) {
       throw new InvalidInputException("--output must differ from the input model " + input
           + ": the input is never overwritten");
@@ -193,7 +232,7 @@ public final class Compressor {
     return Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
   }
 
-  private static void move(Path from, Path to) throws IOException {
+  static void move(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

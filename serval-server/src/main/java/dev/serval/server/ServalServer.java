@@ -13,6 +13,7 @@ import dev.serval.server.api.internal.ProtocolApi;
 import dev.serval.server.api.internal.VersionResolver;
 import dev.serval.server.grpc.GrpcApi;
 import dev.serval.jobs.Jobs;
+import dev.serval.server.management.CompressRoutes;
 import dev.serval.server.management.ManagementApi;
 import dev.serval.server.management.internal.JobsRoutes;
 import dev.serval.server.management.Rollout;
@@ -102,6 +103,7 @@ public final class ServalServer implements AutoCloseable {
       };
       new ManagementApi(builder.registry, builder.registryService, errors, rollout)
           .registerOn(sb);
+      new CompressRoutes(builder.registry, builder.registryService, errors).registerOn(sb);
     }
     if (builder.jobs != null) {
       new JobsRoutes(builder.jobs, errors).registerOn(sb);

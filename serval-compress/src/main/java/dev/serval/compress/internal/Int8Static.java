@@ -24,14 +24,17 @@ final class Int8Static implements Transform {
   private final CompressionOptions options;
   private final Calibrator calibrator;
 
-  Int8Static(CompressionOptions options, OnnxBackend backend, int threads) {
+  private final ModelProto original;
+
+  /** @param original the model before any node was hidden from the rewrite, to calibrate on */
+  Int8Static(CompressionOptions options, OnnxBackend backend, int threads, ModelProto original) {
     this.options = options;
     this.calibrator = new Calibrator(options, backend, threads);
+    this.original = original;
   }
 
   @Override
   public List<NodeDecision> apply(GraphEditor graph) {
-    ModelProto original = graph.build();
     // WeightOnly decides on these nodes, in this order
     List<NodeProto> layers = graph.nodes().stream()
         .filter(n -> DenseLayer.isDense(n) || Convolution.isConv(n))

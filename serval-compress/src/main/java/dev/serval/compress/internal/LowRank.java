@@ -7,22 +7,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.SingularOps_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 
 /**
  * Replaces a dense weight {@code W [K, N]} by {@code A [K, r]} and {@code B [r, N]} from its
- * truncated SVD ({@code A = U·√S}, {@code B = √S·Vᵀ}), as two MatMuls. With a rank chosen by
- * energy, a layer is only factorized when the two matrices are smaller than the original; an
- * explicit rank is always applied.
+ * truncated SVD ({@code A = U·√S}, {@code B = √S·Vᵀ}), as two MatMuls; only the leading
+ * singular values are computed ({@link LeadingSvd}). With a rank chosen by energy, a layer is
+ * only factorized when the two matrices are smaller than the original; an explicit rank is always
+ * applied.
  */
 final class LowRank implements Transform {
+  /** Leading singular values computed first when the rank is chosen by energy. */
+  private static final int FIRST_COUNT = 64;
+
   private final CompressionOptions options;
 
   LowRank(CompressionOptions options) {
     this.options = options;
   }
+
+  /**
+   * The rank to factorize with and the SVD holding it; a null {@code svd} means the layer is
+   * left alone, and {@code text} says why.
+   */
+  private record Choice(LeadingSvd svd, int rank, double energy, String text) {}
 
   @Override
   public List<NodeDecision> apply(GraphEditor graph) {
@@ -40,39 +47,34 @@ final class LowRank implements Transform {
   private NodeDecision factorize(GraphEditor graph, DenseLayer layer) {
     int k = layer.k();
     int n = layer.n();
-    SingularValueDecomposition_F64<DMatrixRMaj> svd =
-        DecompositionFactory_DDRM.svd(k, n, true, true, true);
     DMatrixRMaj w = new DMatrixRMaj(k, n);
     for (int i = 0; i < k * n; i++) {
       w.data[i] = layer.weight()[i];
     }
-    if (!svd.decompose(w)) {
+    int full = Math.min(k, n);
+    Choice choice = options.rank() > 0
+        ? explicit(w, Math.min(options.rank(), full)) : byEnergy(w, (k * n - 1) / (k + n));
+    if (choice == null) {
       return Nodes.kept(layer.node(), "the SVD of its weight did not converge");
     }
-    DMatrixRMaj u = svd.getU(null, false);
-    DMatrixRMaj s = svd.getW(null);
-    DMatrixRMaj v = svd.getV(null, false);
-    SingularOps_DDRM.descendingOrder(u, false, s, v, false);
-    double[] singular = new double[Math.min(k, n)];
-    for (int i = 0; i < singular.length; i++) {
-      singular[i] = s.get(i, i);
+    if (choice.svd() == null) {
+      return Nodes.kept(layer.node(), choice.text() + " of " + full
+          + "; the factors would not be smaller than the weight");
     }
-    int rank = rank(singular);
+    int rank = choice.rank();
     String kept = String.format(Locale.ROOT, "rank %d of %d keeps %.1f%% of the energy", rank,
-        singular.length, 100 * energy(singular, rank));
-    if (options.rank() == 0 && (long) rank * (k + n) >= (long) k * n) {
-      return Nodes.kept(layer.node(), kept + "; the factors would not be smaller than the weight");
-    }
+        full, 100 * choice.energy());
     String prefix = graph.fresh(layer.output() + ".low_rank");
     float[] a = new float[k * rank];
     float[] b = new float[rank * n];
+    LeadingSvd svd = choice.svd();
     for (int r = 0; r < rank; r++) {
-      double root = Math.sqrt(singular[r]);
+      double root = Math.sqrt(svd.singular()[r]);
       for (int i = 0; i < k; i++) {
-        a[i * rank + r] = (float) (u.get(i, r) * root);
+        a[i * rank + r] = (float) (svd.u().get(i, r) * root);
       }
       for (int j = 0; j < n; j++) {
-        b[r * n + j] = (float) (v.get(j, r) * root);
+        b[r * n + j] = (float) (svd.v().get(j, r) * root);
       }
     }
     List<NodeProto> nodes = List.of(
@@ -84,26 +86,63 @@ final class LowRank implements Transform {
         + rank + " + " + rank + "x" + n);
   }
 
-  private int rank(double[] singular) {
-    if (options.rank() > 0) {
-      return Math.min(options.rank(), singular.length);
-    }
-    int rank = 1;
-    while (rank < singular.length && energy(singular, rank) < options.energy()) {
-      rank++;
-    }
-    return rank;
+  private Choice explicit(DMatrixRMaj w, int rank) {
+    LeadingSvd svd = LeadingSvd.of(w, rank, options.seed());
+    return svd == null ? null
+        : new Choice(svd, rank, energy(svd, rank, totalEnergy(w, svd)), null);
   }
 
-  /** The share of the squared singular values the first {@code rank} hold. */
-  private static double energy(double[] singular, int rank) {
-    double total = 0;
-    double kept = 0;
-    for (int i = 0; i < singular.length; i++) {
-      double square = singular[i] * singular[i];
-      total += square;
-      kept += i < rank ? square : 0;
+  /**
+   * The smallest rank keeping the share {@code options.energy()} of the squared singular values,
+   * asking for more leading ones until that share is reached or the rank would exceed
+   * {@code limit}, the largest whose factors are smaller than the weight.
+   */
+  private Choice byEnergy(DMatrixRMaj w, int limit) {
+    int count = Math.min(limit + 1, FIRST_COUNT);
+    while (true) {
+      LeadingSvd svd = LeadingSvd.of(w, count, options.seed());
+      if (svd == null) {
+        return null;
+      }
+      double total = totalEnergy(w, svd);
+      for (int rank = 1; rank <= svd.rank(); rank++) {
+        double share = energy(svd, rank, total);
+        if (share >= options.energy()) {
+          return rank <= limit ? new Choice(svd, rank, share, null)
+              : new Choice(null, rank, share, String.format(Locale.ROOT,
+                  "rank %d keeps %.1f%% of the energy", rank, 100 * share));
+        }
+      }
+      if (count > limit) {
+        return new Choice(null, 0, 0, String.format(Locale.ROOT,
+            "keeping %.1f%% of the energy needs a rank above %d", 100 * options.energy(), limit));
+      }
+      count = Math.min(2 * count, limit + 1);
     }
-    return total == 0 ? 1 : kept / total;
+  }
+
+  /** All squared singular values: those of the SVD when it has all, else |W|² (Frobenius). */
+  private static double totalEnergy(DMatrixRMaj w, LeadingSvd svd) {
+    if (svd.rank() == Math.min(w.numRows, w.numCols)) {
+      return squares(svd, svd.rank());
+    }
+    double sum = 0;
+    for (double value : w.data) {
+      sum += value * value;
+    }
+    return sum;
+  }
+
+  /** The share of {@code total} the squares of the first {@code rank} singular values hold. */
+  private static double energy(LeadingSvd svd, int rank, double total) {
+    return total == 0 ? 1 : Math.min(1, squares(svd, rank) / total);
+  }
+
+  private static double squares(LeadingSvd svd, int rank) {
+    double sum = 0;
+    for (int i = 0; i < rank; i++) {
+      sum += svd.singular()[i] * svd.singular()[i];
+    }
+    return sum;
   }
 }

@@ -55,7 +55,8 @@ public final class Nodes {
     return NodeDecision.kept(label(node), node.getOpType(), reason);
   }
 
-  private static String label(NodeProto node) {
+  /** How reports and exclusions name a node: its name, or its first output when unnamed. */
+  public static String label(NodeProto node) {
     return node.getName().isEmpty() ? node.getOutput(0) : node.getName();
   }
 }

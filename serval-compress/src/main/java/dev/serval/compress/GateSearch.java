@@ -1,0 +1,233 @@
+package dev.serval.compress;
+
+import dev.serval.compress.internal.Evaluator;
+import dev.serval.compress.internal.ModelProbe;
+import dev.serval.core.InvalidInputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One run of the accuracy gate: compresses the input with each candidate setting into a work
+ * folder beside the output, scores and times the candidates, and moves the best one within the
+ * tolerance to the output. When the requested settings fall outside the tolerance, the layers
+ * whose exclusion helps most are left alone, one more at a time.
+ */
+final class GateSearch {
+  /** Most layers left alone before the gate gives up on excluding more. */
+  private static final int MAX_EXCLUDED = 4;
+  private static final double SIZE_TIE = 0.02;
+  private static final double SPEED_TIE = 0.05;
+
+  private final Compressor compressor;
+  private final Compressor quiet;
+  private final AccuracyGate gate;
+  private final Path source;
+  private final WorkFolder work;
+  private final Evaluator evaluator;
+  private final ModelProbe original;
+  private final List<Throughput> originalSpeed;
+  private final double baseline;
+  private final List<Candidate> candidates = new ArrayList<>();
+  private final Map<Integer, CompressionReport> reports = new LinkedHashMap<>();
+
+  private GateSearch(Compressor compressor, AccuracyGate gate, Path source, WorkFolder work,
+      ModelProbe original) {
+    this.compressor = compressor;
+    this.quiet = compressor.withoutTiming();
+    this.gate = gate;
+    this.source = source;
+    this.work = work;
+    this.original = original;
+    this.evaluator = new Evaluator(compressor.backend(), gate.data(), compressor.threads(),
+        gate.metric(), source);
+    this.baseline = evaluator.baseline();
+    this.originalSpeed = compressor.time(original, original);
+  }
+
+  static GateReport run(Compressor compressor, AccuracyGate gate, Path input, Path output,
+      CompressionOptions options) {
+    Path target = output.toAbsolutePath().normalize();
+    Path source = input.toAbsolutePath().normalize();
+    Compressor.requireWritable(source, target);
+    try (WorkFolder work = WorkFolder.create(target.getParent(), "." + target.getFileName()
+            + ".gate");
+        ModelProbe original = new ModelProbe(compressor.backend(), source, compressor.threads())) {
+      return new GateSearch(compressor, gate, source, work, original).search(target, options);
+    }
+  }
+
+  private GateReport search(Path target, CompressionOptions requested) {
+    for (CompressionOptions variant : gate.search() ? Variants.of(requested)
+        : List.of(requested)) {
+      tryCandidate(variant);
+    }
+    if (gate.search() && !withinTolerance(candidates.get(0))) {
+      excludeSensitiveLayers(requested, reports.get(0));
+    }
+    int best = best();
+    if (best < 0) {
+      return new GateReport(gate.metric(), gate.maxWorsening(), gate.data().rows(), baseline,
+          summary(), candidates, null, conclusion(-1));
+    }
+    candidates.set(best, candidates.get(best).asPicked());
+    Path file = candidateFile(best);
+    try {
+      Compressor.move(file, target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+    return new GateReport(gate.metric(), gate.maxWorsening(), gate.data().rows(), baseline,
+        summary(), candidates, timed(reports.get(best), target, candidates.get(best)),
+        conclusion(best));
+  }
+
+  /**
+   * Leaves alone, one at a time, each layer the requested settings changed; then the ones whose
+   * exclusion helped most, two, three ... at a time.
+   */
+  private void excludeSensitiveLayers(CompressionOptions requested, CompressionReport first) {
+    Map<String, Double> gain = new LinkedHashMap<>();
+    List<String> layers = first.nodes().stream()
+        .filter(NodeDecision::changed).map(NodeDecision::node).toList();
+    for (String layer : layers.size() > 1 ? layers : List.<String>of()) {
+      Candidate tried = tryCandidate(excluding(requested, List.of(layer)));
+      gain.put(layer, Double.isNaN(tried.score()) ? Double.NEGATIVE_INFINITY
+          : candidates.get(0).worsening() - tried.worsening());
+    }
+    List<String> ranked = gain.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .map(Map.Entry::getKey).toList();
+    for (int count = 2; count <= Math.min(MAX_EXCLUDED, layers.size() - 1); count++) {
+      tryCandidate(excluding(requested, ranked.subList(0, count)));
+    }
+  }
+
+  private static CompressionOptions excluding(CompressionOptions options, List<String> layers) {
+    List<String> excluded = new ArrayList<>(options.excludedNodes());
+    excluded.addAll(layers);
+    return CompressionOptions.Builder.from(options).exclude(excluded).build();
+  }
+
+  private Candidate tryCandidate(CompressionOptions options) {
+    int index = candidates.size();
+    String settings = Compressor.settings(options);
+    Path file = candidateFile(index);
+    CompressionReport report;
+    try {
+      report = quiet.compress(source, file, options);
+    } catch (InvalidInputException e) {
+      if (index == 0) {
+        throw e; // the requested settings themselves do not apply to this model
+      }
+      return add(new Candidate(settings, 0, List.of(), Double.NaN, Double.NaN, false, false,
+          "not made: " + e.getMessage()));
+    }
+    reports.put(index, report);
+    double score = evaluator.score(file);
+    double worsening = gate.metric().worsening(baseline, score);
+    long bytes = report.result().fileBytes();
+    if (!(worsening <= gate.maxWorsening() + 1e-9)) {
+      return add(new Candidate(settings, bytes, List.of(), score, worsening, false, false,
+          String.format(Locale.ROOT, "%s %.4g%s, more than the %.4g allowed",
+              gate.metric().cliName(), worsening, unit(), gate.maxWorsening())));
+    }
+    List<Throughput> speed;
+    try (ModelProbe probe = new ModelProbe(compressor.backend(), file, compressor.threads())) {
+      speed = compressor.time(probe, original);
+    }
+    boolean slower = slower(speed);
+    return add(new Candidate(settings, bytes, speed, score, worsening, slower, false,
+        slower ? slowerVerdict(speed) : "within the tolerance"));
+  }
+
+  /** Whether a model is slower than the original at the largest measured batch. */
+  private boolean slower(List<Throughput> speed) {
+    return !speed.isEmpty() && speed.get(speed.size() - 1).rowsPerSecond()
+        < originalSpeed.get(originalSpeed.size() - 1).rowsPerSecond();
+  }
+
+  private String slowerVerdict(List<Throughput> speed) {
+    Throughput fp32 = originalSpeed.get(originalSpeed.size() - 1);
+    Throughput own = speed.get(speed.size() - 1);
+    return String.format(Locale.ROOT, "within the tolerance but slower than the original at batch"
+        + " %d on this CPU (%.0f vs %.0f rows/s; %s)%s", own.batch(), own.rowsPerSecond(),
+        fp32.rowsPerSecond(), compressor.cpu(),
+        gate.allowSlower() ? "" : ": not picked without --allow-slower");
+  }
+
+  private Candidate add(Candidate candidate) {
+    candidates.add(candidate);
+    return candidate;
+  }
+
+  private boolean withinTolerance(Candidate c) {
+    return c.worsening() <= gate.maxWorsening() + 1e-9;
+  }
+
+  private boolean acceptable(Candidate c) {
+    return withinTolerance(c) && (gate.allowSlower() || !c.slower());
+  }
+
+  /** The index of the best acceptable candidate, or -1. */
+  private int best() {
+    int best = -1;
+    for (int i = 0; i < candidates.size(); i++) {
+      if (acceptable(candidates.get(i))
+          && (best < 0 || better(candidates.get(i), candidates.get(best)))) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private boolean better(Candidate a, Candidate b) {
+    double size = (double) a.fileBytes() / b.fileBytes();
+    double speed = b.rowsPerSecond() == 0 ? 1 : a.rowsPerSecond() / b.rowsPerSecond();
+    if (gate.objective() == AccuracyGate.Objective.SIZE) {
+      return Math.abs(size - 1) <= SIZE_TIE ? speed > 1 : size < 1;
+    }
+    return Math.abs(speed - 1) <= SPEED_TIE ? size < 1 : speed > 1;
+  }
+
+  private String conclusion(int best) {
+    if (best >= 0) {
+      Candidate c = candidates.get(best);
+      return String.format(Locale.ROOT, "picked %s: %s %.4g (%.4g%s worse than the original's"
+          + " %.4g), %.2fx smaller", c.settings(), gate.metric().cliName(), c.score(),
+          c.worsening(), unit(), baseline, (double) summary().fileBytes() / c.fileBytes());
+    }
+    return String.format(Locale.ROOT, "no candidate is within %.4g%s of the original's %s %.4g%s;"
+        + " no output was written", gate.maxWorsening(), unit(), gate.metric().cliName(),
+        baseline, candidates.stream().anyMatch(this::withinTolerance)
+            ? " at least as fast as the original (--allow-slower picks a slower one)" : "");
+  }
+
+  private String unit() {
+    return gate.metric().unit().isEmpty() ? "" : " " + gate.metric().unit();
+  }
+
+  /** The original's size (known from the first candidate, which always exists) and speed. */
+  private ModelSummary summary() {
+    ModelSummary original = reports.get(0).original();
+    return new ModelSummary(original.fileBytes(), original.parameters(), originalSpeed);
+  }
+
+  /** The picked candidate's report, with the speeds measured here and the final output. */
+  private CompressionReport timed(CompressionReport r, Path target, Candidate picked) {
+    return new CompressionReport(r.method(), r.settings(), r.input(), target.toString(), r.cpu(),
+        r.threads(), summary(), new ModelSummary(r.result().fileBytes(),
+            r.result().parameters(), picked.throughput()),
+        r.agreement(), r.nodes(),
+        Compressor.notes(r.method(), originalSpeed, picked.throughput(), r.cpu()));
+  }
+
+  private Path candidateFile(int index) {
+    return work.resolve("candidate-" + index + ".onnx");
+  }
+}
