@@ -90,6 +90,9 @@ final class RestAccess {
     put("DELETE " + MODEL + "/deployment", Access.write("deployment.clear"));
     put("POST " + MODEL + "/deployment/promote", Access.write("deployment.promote"));
     put("POST " + MODEL + "/deployment/rollback", Access.write("deployment.rollback"));
+    put("POST " + MODEL + "/versions/{version}/compress", Access.write("versions.compress"));
+    put("GET " + MODEL + "/versions/{version}/compression",
+        Access.read(Scope.MODEL, "versions.compression"));
   }
 
   Access of(ServiceRequestContext ctx) {
