@@ -31,9 +31,9 @@ fi
 results="$root/bench/results/tune-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
 if [[ "$build" == yes ]]; then
-  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests install -pl serval-bench -am)
+  (cd "$root" && mvn -o -q -B -Dstyle.color=never -DskipTests install -pl serval-bench -am)
 fi
-(cd "$root" && mvn -q -B -Dstyle.color=never -pl serval-bench dependency:build-classpath \
+(cd "$root" && mvn -o -q -B -Dstyle.color=never -pl serval-bench dependency:build-classpath \
   -Dmdep.outputFile="$results/classpath" >/dev/null)
 
 echo "== Serval samplers: $seeds seeds x $trials trials" >&2

@@ -90,15 +90,16 @@ def compare(serval, optuna_report):
     ours = {(r["function"], r["sampler"]): r for r in serval["results"]}
     header = ["function", "optimum", "Optuna TPE median [q1, q3]"]
     header += ["Serval %s median [q1, q3]" % s for s in samplers]
-    header += ["default (tpe) <= Optuna", "best Serval sampler <= Optuna"]
+    header += ["default (auto) <= Optuna", "Serval tpe <= Optuna", "best Serval sampler <= Optuna"]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for name, optimum, _ in FUNCTIONS:
         t = theirs[name]
         cells = [name, "%.6g" % optimum, cell(t)]
         cells += [cell(ours[(name, s)]) for s in samplers]
         best_sampler = min(samplers, key=lambda s: ours[(name, s)]["median"])
-        default_met = ours[(name, "tpe")]["median"] <= t["median"]
-        cells.append(verdict(ours[(name, "tpe")]["median"], t["median"], default_met))
+        for sampler in ("auto", "tpe"):
+            mine = ours[(name, sampler)]["median"]
+            cells.append(verdict(mine, t["median"], mine <= t["median"]))
         cells.append("%s: %s" % (best_sampler, verdict(ours[(name, best_sampler)]["median"],
                                                        t["median"],
                                                        ours[(name, best_sampler)]["median"]

@@ -5,6 +5,7 @@ import dev.serval.bench.tune.BenchmarkFunctions;
 import dev.serval.bench.tune.BestValues;
 import dev.serval.tune.Direction;
 import dev.serval.tune.Study;
+import dev.serval.tune.sampler.AutoSampler;
 import dev.serval.tune.sampler.CmaEsSampler;
 import dev.serval.tune.sampler.GpSampler;
 import dev.serval.tune.sampler.RandomSampler;
@@ -26,7 +27,10 @@ import java.util.function.Supplier;
  * seeds. bench/tune.sh runs it next to Optuna's TPE on the same functions.
  */
 public final class TuneBenchmark {
-  /** The samplers compared, by their {@code ./serval tune --sampler} names; tpe is the default. */
+  /**
+   * The samplers compared, by their {@code ./serval tune --sampler} names; auto is the study
+   * default ({@link AutoSampler}).
+   */
   public static final Map<String, Supplier<Sampler>> SAMPLERS = samplers();
 
   private final int seeds;
@@ -107,7 +111,9 @@ public final class TuneBenchmark {
 
   private static Map<String, Supplier<Sampler>> samplers() {
     Map<String, Supplier<Sampler>> samplers = new LinkedHashMap<>();
+    samplers.put("auto", () -> AutoSampler.builder().build());
     samplers.put("tpe", () -> TpeSampler.builder().build());
+    samplers.put("tpe-multivariate", () -> TpeSampler.builder().multivariate(true).build());
     samplers.put("gp", () -> GpSampler.builder().build());
     samplers.put("cmaes", () -> CmaEsSampler.builder().build());
     samplers.put("random", RandomSampler::new);

@@ -21,7 +21,7 @@ class TuneBenchmarkTest {
           .allSatisfy(best -> assertThat(best).isGreaterThanOrEqualTo(r.optimum() - 1e-9));
     }
     assertThat(report.toJson()).contains("\"median\"", "\"hartmann6\"", "\"cmaes\"");
-    assertThat(report.toMarkdown()).contains("| mixed | tpe |");
+    assertThat(report.toMarkdown()).contains("| mixed | auto |", "| mixed | tpe-multivariate |");
   }
 
   @Test

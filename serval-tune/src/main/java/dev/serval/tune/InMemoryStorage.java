@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.function.UnaryOperator;
 
 /** Keeps studies in memory; thread-safe, for one process. */
@@ -15,8 +14,9 @@ public final class InMemoryStorage implements StudyStorage {
   private final Map<String, StudyDefinition> definitions = new HashMap<>();
 
   @Override
-  public synchronized void createStudy(String study, Direction direction, SearchSpace space) {
-    StudyDefinition wanted = new StudyDefinition(study, direction, space.toJson());
+  public synchronized void createStudy(
+      String study, List<Direction> directions, SearchSpace space) {
+    StudyDefinition wanted = new StudyDefinition(study, directions, space.toJson());
     definitions.putIfAbsent(study, wanted);
     definitions.get(study).requireSame(wanted);
   }
@@ -45,8 +45,8 @@ public final class InMemoryStorage implements StudyStorage {
 
   @Override
   public void finish(
-      String study, int number, TrialState state, OptionalDouble value, Instant end) {
-    updateRunning(study, number, t -> t.finished(state, value, end));
+      String study, int number, TrialState state, List<Double> values, Instant end) {
+    updateRunning(study, number, t -> t.finished(state, values, end));
   }
 
   @Override

@@ -4,19 +4,19 @@ import static dev.serval.tune.internal.Checks.require;
 
 import dev.serval.core.InvalidInputException;
 import dev.serval.tune.internal.Checks;
+import dev.serval.tune.internal.Pareto;
 import dev.serval.tune.pruner.NopPruner;
 import dev.serval.tune.pruner.Pruner;
+import dev.serval.tune.sampler.AutoSampler;
 import dev.serval.tune.sampler.Sampler;
 import dev.serval.tune.sampler.SamplingContext;
-import dev.serval.tune.sampler.TpeSampler;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,11 +29,14 @@ import java.util.stream.IntStream;
 /**
  * A hyperparameter search: trials over a {@link SearchSpace}, suggested by a {@link Sampler},
  * stopped early by a {@link Pruner}, kept in a {@link StudyStorage}. Drive it with
- * {@link #optimize} or by hand with {@link #ask()} and {@code tell}.
+ * {@link #optimize} (or {@link #optimizeMulti} for several objectives) or by hand with
+ * {@link #ask()} and {@code tell}. With {@link Builder#constraints} a complete trial is feasible
+ * only when its constraint values are all at most 0, and the best trials are feasible ones.
  */
 public final class Study implements StudyView {
   private final String name;
-  private final Direction direction;
+  private final List<Direction> directions;
+  private final Optional<Constraints> constraints;
   private final SearchSpace space;
   private final Sampler sampler;
   private final Pruner pruner;
@@ -46,7 +49,8 @@ public final class Study implements StudyView {
 
   private Study(Builder b) {
     this.name = b.name;
-    this.direction = b.direction;
+    this.directions = b.directions;
+    this.constraints = Optional.ofNullable(b.constraints);
     this.space = b.space;
     this.sampler = b.sampler;
     this.pruner = b.pruner;
@@ -100,12 +104,47 @@ public final class Study implements StudyView {
     return chosen;
   }
 
-  /** Completes the trial with its objective value; NaN fails it. */
+  /** Completes the trial of a single-objective study with its value; NaN fails it. */
   public void tell(Trial trial, double value) {
-    if (Double.isNaN(value)) {
-      finish(trial, TrialState.FAIL, OptionalDouble.empty());
-    } else {
-      finish(trial, TrialState.COMPLETE, OptionalDouble.of(value));
+    tell(trial, new double[] {value});
+  }
+
+  /**
+   * Completes the trial with one value per objective, in the order of the directions; a NaN
+   * fails it. With constraints, their values are stored on the trial (user attribute
+   * {@value FrozenTrial#CONSTRAINTS}) before it is complete; an exception from the constraints
+   * fails the trial.
+   */
+  public void tell(Trial trial, double[] values) {
+    if (values == null || values.length != directions.size()) {
+      throw new InvalidInputException("study " + name + " has " + directions.size()
+          + " objectives " + directions + ", got values " + Arrays.toString(values));
+    }
+    if (Arrays.stream(values).anyMatch(Double::isNaN)) {
+      finish(trial, TrialState.FAIL, List.of());
+      return;
+    }
+    List<Double> list = Arrays.stream(values).boxed().toList();
+    if (constraints.isPresent() && !recordConstraints(trial, list)) {
+      finish(trial, TrialState.FAIL, List.of());
+      return;
+    }
+    finish(trial, TrialState.COMPLETE, list);
+  }
+
+  /** Stores the constraint values; false (with the error kept on the trial) if they fail. */
+  private boolean recordConstraints(Trial trial, List<Double> values) {
+    FrozenTrial complete =
+        trial.snapshot().finished(TrialState.COMPLETE, values, clock.instant());
+    try {
+      double[] c = constraints.orElseThrow().evaluate(complete);
+      require(c != null && Arrays.stream(c).noneMatch(Double::isNaN),
+          "constraints must return values that are not NaN, got " + Arrays.toString(c));
+      trial.putUserAttribute(FrozenTrial.CONSTRAINTS, Arrays.stream(c).boxed().toList());
+      return true;
+    } catch (RuntimeException e) {
+      trial.putUserAttribute("error", "constraints failed: " + e);
+      return false;
     }
   }
 
@@ -113,14 +152,14 @@ public final class Study implements StudyView {
   public void tell(Trial trial, TrialState state) {
     require(state == TrialState.FAIL || state == TrialState.PRUNED,
         "tell without a value needs FAIL or PRUNED, got " + state);
-    OptionalDouble value = state == TrialState.PRUNED
-        ? trial.snapshot().lastIntermediate()
-        : OptionalDouble.empty();
-    finish(trial, state, value);
+    List<Double> values = state == TrialState.PRUNED
+        ? trial.snapshot().lastIntermediate().stream().boxed().toList()
+        : List.of();
+    finish(trial, state, values);
   }
 
-  private void finish(Trial trial, TrialState state, OptionalDouble value) {
-    storage.finish(name, trial.number(), state, value, clock.instant());
+  private void finish(Trial trial, TrialState state, List<Double> values) {
+    storage.finish(name, trial.number(), state, values, clock.instant());
     onTrialFinished.accept(trial.snapshot());
   }
 
@@ -134,6 +173,20 @@ public final class Study implements StudyView {
    * returns when all are done, the sampler is exhausted or {@link #stop()} was called.
    */
   public void optimize(Objective objective, int nTrials, int nJobs, Executor executor) {
+    require(objective != null, "objective must not be null");
+    require(directions.size() == 1, "study " + name + " has " + directions.size()
+        + " objectives " + directions + "; use optimizeMulti with one value per objective");
+    optimizeMulti(t -> new double[] {objective.evaluate(t)}, nTrials, nJobs, executor);
+  }
+
+  /** {@link #optimize} for a study with several objectives, one trial at a time. */
+  public void optimizeMulti(MultiObjective objective, int nTrials) {
+    optimizeMulti(objective, nTrials, 1, Runnable::run);
+  }
+
+  /** {@link #optimize} for a study with several objectives. */
+  public void optimizeMulti(MultiObjective objective, int nTrials, int nJobs,
+      Executor executor) {
     require(objective != null && executor != null, "objective and executor must not be null");
     Checks.positive("nTrials", nTrials);
     Checks.positive("nJobs", nJobs);
@@ -148,7 +201,7 @@ public final class Study implements StudyView {
     }
   }
 
-  private void work(Objective objective, AtomicInteger remaining) {
+  private void work(MultiObjective objective, AtomicInteger remaining) {
     while (!stopped.get() && remaining.getAndDecrement() > 0) {
       Trial trial;
       try {
@@ -160,7 +213,7 @@ public final class Study implements StudyView {
     }
   }
 
-  private void evaluate(Objective objective, Trial trial) {
+  private void evaluate(MultiObjective objective, Trial trial) {
     try {
       tell(trial, objective.evaluate(trial));
     } catch (TrialPrunedException e) {
@@ -187,11 +240,35 @@ public final class Study implements StudyView {
     return pruner.shouldPrune(this, trial);
   }
 
-  /** The complete trial with the best value; ties go to the earlier trial. */
+  /**
+   * The feasible complete trial with the best value; ties go to the earlier trial.
+   *
+   * @throws InvalidInputException for a study with several objectives (see {@link #bestTrials})
+   */
   public Optional<FrozenTrial> bestTrial() {
-    Comparator<FrozenTrial> byLoss =
-        Comparator.comparingDouble(t -> direction.asLoss(t.value().orElseThrow()));
-    return trials(TrialState.COMPLETE).stream().min(byLoss);
+    Direction direction = direction();
+    return feasible().stream()
+        .min((a, b) -> Double.compare(direction.asLoss(a.value().orElseThrow()),
+            direction.asLoss(b.value().orElseThrow())));
+  }
+
+  /**
+   * The Pareto front: the feasible complete trials that no other feasible complete trial
+   * dominates (at least as good in every objective and better in one), in trial order. For one
+   * objective, the trials that share the best value.
+   */
+  public List<FrozenTrial> bestTrials() {
+    List<FrozenTrial> feasible = feasible();
+    double[][] losses = feasible.stream().map(this::losses).toArray(double[][]::new);
+    int[] ranks = Pareto.ranks(losses);
+    return IntStream.range(0, ranks.length)
+        .filter(i -> ranks[i] == 0)
+        .mapToObj(feasible::get)
+        .toList();
+  }
+
+  private List<FrozenTrial> feasible() {
+    return trials(TrialState.COMPLETE).stream().filter(FrozenTrial::isFeasible).toList();
   }
 
   @Override
@@ -205,8 +282,13 @@ public final class Study implements StudyView {
   }
 
   @Override
-  public Direction direction() {
-    return direction;
+  public List<Direction> directions() {
+    return directions;
+  }
+
+  @Override
+  public boolean hasConstraints() {
+    return constraints.isPresent();
   }
 
   @Override
@@ -226,7 +308,8 @@ public final class Study implements StudyView {
   /** Configures a study; only the search space is required. */
   public static final class Builder {
     private String name = "study";
-    private Direction direction = Direction.MINIMIZE;
+    private List<Direction> directions = List.of(Direction.MINIMIZE);
+    private Constraints constraints;
     private SearchSpace space;
     private Sampler sampler;
     private Pruner pruner = new NopPruner();
@@ -242,8 +325,33 @@ public final class Study implements StudyView {
       return this;
     }
 
+    /** The direction of a single-objective study (default MINIMIZE). */
     public Builder direction(Direction direction) {
-      this.direction = nonNull("direction", direction);
+      return directions(direction);
+    }
+
+    /**
+     * One direction per objective. With two or more, trials take a value per objective
+     * ({@link #optimizeMulti}, {@code tell(trial, double[])}) and {@link #bestTrials} is the
+     * Pareto front; the sampler must support several objectives and there is no pruning.
+     */
+    public Builder directions(Direction... directions) {
+      require(directions != null && directions.length > 0,
+          "directions must name at least one direction");
+      for (Direction d : directions) {
+        nonNull("direction", d);
+      }
+      this.directions = List.of(directions);
+      return this;
+    }
+
+    /**
+     * Constraints computed for each trial when it completes: a trial is feasible when all its
+     * values are at most 0. Best trials are feasible ones, and TPE, the genetic sampler and
+     * NSGA-II selection prefer feasible trials, as Optuna's constrained samplers do.
+     */
+    public Builder constraints(Constraints constraints) {
+      this.constraints = nonNull("constraints", constraints);
       return this;
     }
 
@@ -252,7 +360,10 @@ public final class Study implements StudyView {
       return this;
     }
 
-    /** Defaults to {@link TpeSampler} with Optuna's settings. */
+    /**
+     * Defaults to {@link AutoSampler}: the GP sampler for small single-objective studies, then
+     * multivariate TPE.
+     */
     public Builder sampler(Sampler sampler) {
       this.sampler = nonNull("sampler", sampler);
       return this;
@@ -292,12 +403,19 @@ public final class Study implements StudyView {
     public Study build() {
       require(space != null, "a study needs a search space");
       if (sampler == null) {
-        sampler = TpeSampler.builder().build();
+        sampler = AutoSampler.builder().build();
+      }
+      if (directions.size() > 1) {
+        require(sampler.supportsMultiObjective(), sampler.getClass().getSimpleName()
+            + " handles one objective, got " + directions.size() + " directions " + directions
+            + "; use TpeSampler, GeneticSampler or RandomSampler");
+        require(pruner instanceof NopPruner, "pruning needs a single objective, got "
+            + directions.size() + " directions " + directions + "; leave the pruner unset");
       }
       if (storage == null) {
         storage = new InMemoryStorage();
       }
-      storage.createStudy(name, direction, space);
+      storage.createStudy(name, directions, space);
       return new Study(this);
     }
 

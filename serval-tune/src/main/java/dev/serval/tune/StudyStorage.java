@@ -3,7 +3,6 @@ package dev.serval.tune;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 
 /**
  * Where studies keep their trials. Each call is one atomic step so that a database
@@ -14,9 +13,9 @@ public interface StudyStorage {
   /**
    * Creates the study, or joins the one of that name so that its trials continue.
    *
-   * @throws StudyConflictException if the study exists with another direction or space
+   * @throws StudyConflictException if the study exists with other directions or space
    */
-  void createStudy(String study, Direction direction, SearchSpace space);
+  void createStudy(String study, List<Direction> directions, SearchSpace space);
 
   /** Creates a RUNNING trial and returns its number: 0, 1, 2 ... per study. */
   int createTrial(String study, Instant start);
@@ -28,8 +27,11 @@ public interface StudyStorage {
 
   void setUserAttribute(String study, int number, String key, Object value);
 
-  /** Moves a RUNNING trial to its final state; {@link TrialStateException} if not RUNNING. */
-  void finish(String study, int number, TrialState state, OptionalDouble value, Instant end);
+  /**
+   * Moves a RUNNING trial to its final state with its values (one per objective; none for a
+   * failed trial); {@link TrialStateException} if not RUNNING.
+   */
+  void finish(String study, int number, TrialState state, List<Double> values, Instant end);
 
   FrozenTrial trial(String study, int number);
 

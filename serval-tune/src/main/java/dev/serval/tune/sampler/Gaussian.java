@@ -1,7 +1,8 @@
 package dev.serval.tune.sampler;
 
-/** Normal-distribution helpers for the Parzen estimators. */
+/** Normal-distribution helpers for the Parzen estimators and expected improvement. */
 final class Gaussian {
+  static final double INVERSE_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
   private static final double LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
   private static final double SQRT2 = Math.sqrt(2);
 
@@ -30,20 +31,5 @@ final class Gaussian {
 
   static double logDensity(double z) {
     return -0.5 * z * z - LOG_SQRT_2PI;
-  }
-
-  static double logSumExp(double[] values) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : values) {
-      max = Math.max(max, v);
-    }
-    if (max == Double.NEGATIVE_INFINITY) {
-      return max;
-    }
-    double sum = 0;
-    for (double v : values) {
-      sum += Math.exp(v - max);
-    }
-    return max + Math.log(sum);
   }
 }

@@ -5,23 +5,27 @@ import static dev.serval.tune.internal.Checks.require;
 import dev.serval.tune.FrozenTrial;
 import dev.serval.tune.Param;
 import dev.serval.tune.StudyView;
+import dev.serval.tune.internal.Pareto;
 import dev.serval.tune.sampler.Genomes.Genome;
 import dev.serval.tune.sampler.internal.Selection;
 import dev.serval.tune.sampler.internal.Variation;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 /**
- * A genetic algorithm in the style of NSGA-II, for one objective: the first generation is
- * random; each later trial is a child of two parents picked by binary tournament from the
- * current population, crossed (SBX on numeric genes in the unit cube, uniform on categoricals)
+ * NSGA-II: the first generation is random; each later trial is a child of two parents picked by
+ * binary tournament from the current population, crossed (SBX on numeric genes in the unit cube, uniform on categoricals)
  * with {@code crossoverProbability} and mutated (polynomial on numeric genes, a new choice on
  * categoricals) with {@code mutationProbability} per gene. The population after a generation is
  * the best {@code populationSize} of the previous population and that generation's children
- * (elitism). Trials carry their generation ({@value #GENERATION}); every ask rebuilds the
+ * (elitism). "Best" is NSGA-II's order: non-domination rank (for one objective, the value), then
+ * crowding distance; with constraints, Deb's constrained domination (feasible trials first,
+ * infeasible ones by total violation), as Optuna's NSGA-II applies it. Trials carry their generation ({@value #GENERATION}); every ask rebuilds the
  * population from the complete generations, so workers sharing a storage evolve one population.
  * Conditional parameters are drawn at random.
  */
@@ -56,8 +60,8 @@ public final class GeneticSampler implements Sampler {
     if (complete == 0) {
       return Map.of();
     }
-    Selection<FrozenTrial> selection = new Selection<>(byValue(study));
-    List<FrozenTrial> population = population(selection, generations, complete);
+    List<FrozenTrial> population = population(study, generations, complete);
+    Selection<FrozenTrial> selection = new Selection<>(fitness(study, population));
     RandomGenerator random = trial.random();
     Genome first = genomes.encode(selection.tournament(population, TOURNAMENT, random).params());
     Genome second = genomes.encode(selection.tournament(population, TOURNAMENT, random).params());
@@ -84,19 +88,47 @@ public final class GeneticSampler implements Sampler {
   }
 
   /** The survivors after generations {@code 0 .. complete - 1}, fittest first. */
-  private List<FrozenTrial> population(Selection<FrozenTrial> selection,
+  private List<FrozenTrial> population(StudyView study,
       Map<Integer, List<FrozenTrial>> generations, int complete) {
     List<FrozenTrial> population = List.of();
     for (int g = 0; g < complete; g++) {
       List<FrozenTrial> candidates = new ArrayList<>(population);
       candidates.addAll(generations.get(g));
-      population = selection.survivors(candidates, populationSize);
+      population = new Selection<>(fitness(study, candidates))
+          .survivors(candidates, populationSize);
     }
     return population;
   }
 
-  private static Comparator<FrozenTrial> byValue(StudyView study) {
-    return Comparator.comparingDouble(t -> study.direction().asLoss(t.value().orElseThrow()));
+  /**
+   * NSGA-II's order of {@code trials}: lower constrained non-domination rank first, then larger
+   * crowding distance within the rank, then trial number.
+   */
+  private static Comparator<FrozenTrial> fitness(StudyView study, List<FrozenTrial> trials) {
+    double[][] losses = trials.stream().map(study::losses).toArray(double[][]::new);
+    int[] ranks = Pareto.ranks(losses,
+        trials.stream().mapToDouble(FrozenTrial::violation).toArray());
+    Map<Integer, Integer> rank = new HashMap<>();
+    Map<Integer, Double> crowding = new HashMap<>();
+    for (int r = 0; rank.size() < trials.size(); r++) {
+      int level = r;
+      List<Integer> front = IntStream.range(0, ranks.length).filter(i -> ranks[i] == level)
+          .boxed().toList();
+      double[] distances = Pareto.crowdingDistances(
+          front.stream().map(i -> losses[i]).toArray(double[][]::new));
+      for (int k = 0; k < front.size(); k++) {
+        rank.put(trials.get(front.get(k)).number(), level);
+        crowding.put(trials.get(front.get(k)).number(), distances[k]);
+      }
+    }
+    return Comparator.<FrozenTrial>comparingInt(t -> rank.get(t.number()))
+        .thenComparing(t -> crowding.get(t.number()), Comparator.reverseOrder())
+        .thenComparingInt(FrozenTrial::number);
+  }
+
+  @Override
+  public boolean supportsMultiObjective() {
+    return true;
   }
 
   private Genome child(Genomes genomes, Genome first, Genome second, RandomGenerator random) {

@@ -2,6 +2,7 @@ package dev.serval.tune.sampler;
 
 import dev.serval.tune.FloatParam;
 import dev.serval.tune.IntParam;
+import dev.serval.tune.Param;
 
 /**
  * A numeric parameter as TPE models it: a log transform for log scales, and for stepped
@@ -12,6 +13,17 @@ record NumericDomain(double low, double high, double q, boolean log, Snapper sna
   /** Turns a point of the modelled range into a value of the parameter. */
   interface Snapper {
     Object snap(double value);
+  }
+
+  /** The domain of a float or int parameter. */
+  static NumericDomain of(Param p) {
+    if (p instanceof FloatParam f) {
+      return of(f);
+    }
+    if (p instanceof IntParam i) {
+      return of(i);
+    }
+    throw new IllegalArgumentException(p.name() + " is not numeric");
   }
 
   static NumericDomain of(FloatParam p) {
@@ -38,15 +50,5 @@ record NumericDomain(double low, double high, double q, boolean log, Snapper sna
 
   Object toValue(double x) {
     return snapper.snap(log ? Math.exp(x) : x);
-  }
-
-  /** The centre of the grid bin holding {@code x}; {@code x} itself when continuous. */
-  double toBinCentre(double x) {
-    if (q == 0) {
-      return x;
-    }
-    double first = low + q / 2;
-    double k = Math.round((x - first) / q);
-    return first + Math.max(0, Math.min(k, Math.round((high - low) / q) - 1)) * q;
   }
 }

@@ -9,4 +9,9 @@ public final class RandomSampler implements Sampler {
   public Object sampleIndependent(StudyView study, SamplingContext trial, Param param) {
     return param.fromUnit(trial.random().nextDouble());
   }
+
+  @Override
+  public boolean supportsMultiObjective() {
+    return true;
+  }
 }

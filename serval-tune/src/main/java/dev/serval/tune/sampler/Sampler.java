@@ -26,6 +26,14 @@ public interface Sampler {
     return Map.of();
   }
 
+  /**
+   * Whether the sampler can search for several objectives at once (a Pareto front); a study
+   * with several directions refuses a sampler that cannot.
+   */
+  default boolean supportsMultiObjective() {
+    return false;
+  }
+
   /** Whether there is nothing left to suggest; the study then stops asking. */
   default boolean isExhausted(StudyView study) {
     return false;

@@ -3,35 +3,43 @@ package dev.serval.tune.sampler;
 import static dev.serval.tune.internal.Checks.require;
 
 import dev.serval.tune.CategoricalParam;
-import dev.serval.tune.FloatParam;
 import dev.serval.tune.FrozenTrial;
-import dev.serval.tune.IntParam;
 import dev.serval.tune.Param;
+import dev.serval.tune.SearchSpace;
 import dev.serval.tune.StudyView;
-import dev.serval.tune.TrialState;
 import dev.serval.tune.internal.Checks;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 /**
- * Independent Tree-structured Parzen Estimator (Bergstra et al. 2011) with Optuna's defaults:
- * after {@code startupTrials} random trials, complete trials holding the parameter are split
- * into the best {@code min(ceil(0.1 n), 25)} ("below") and the rest; each side becomes a Parzen
- * estimator with a prior, and of {@code eiCandidates} draws from the "below" estimator the one
- * with the largest density ratio l(x)/g(x) — the expected-improvement maximizer — is chosen.
+ * Tree-structured Parzen Estimator (Bergstra et al. 2011) as Optuna 3.1 implements it, with its
+ * defaults: after {@code startupTrials} random trials, the observed trials are split into the
+ * good ones and the rest ({@link TpeSplit}: one or several objectives, constraints); each side
+ * becomes a {@link ParzenEstimator}, and of {@code eiCandidates} draws from the good side's
+ * estimator l the one with the largest l(x)/g(x) is chosen.
+ *
+ * <p>Independent by default: one estimator pair per parameter. {@code multivariate(true)} models
+ * the parameters without a condition jointly (one kernel per trial over all of them, Scott's
+ * bandwidth rule) and draws the conditional ones independently.
  */
 public final class TpeSampler implements Sampler {
-  private static final int FLAT_WEIGHTS = 25;
-
   private final int startupTrials;
   private final int eiCandidates;
   private final double priorWeight;
+  private final boolean multivariate;
+  /** The split of the trial being sampled, shared by its parameters' independent samples. */
+  private final AtomicReference<CachedSplit> lastSplit = new AtomicReference<>();
 
   private TpeSampler(Builder b) {
     this.startupTrials = b.startupTrials;
     this.eiCandidates = b.eiCandidates;
     this.priorWeight = b.priorWeight;
+    this.multivariate = b.multivariate;
   }
 
   public static Builder builder() {
@@ -39,124 +47,116 @@ public final class TpeSampler implements Sampler {
   }
 
   @Override
-  public Object sampleIndependent(StudyView study, SamplingContext trial, Param param) {
-    List<FrozenTrial> complete = study.trials(TrialState.COMPLETE);
-    RandomGenerator random = trial.random();
-    if (complete.size() < startupTrials) {
-      return param.fromUnit(random.nextDouble());
+  public Map<String, Object> sampleRelative(StudyView study, SamplingContext trial) {
+    if (!multivariate) {
+      return Map.of();
     }
-    List<FrozenTrial> ranked = complete.stream()
-        .filter(t -> t.params().containsKey(param.name()))
-        .sorted(Comparator.comparingDouble(
-            (FrozenTrial t) -> study.direction().asLoss(t.value().orElseThrow())))
-        .toList();
-    int nBelow = Math.min((int) Math.ceil(0.1 * ranked.size()), FLAT_WEIGHTS);
-    Observations below = Observations.of(ranked.subList(0, nBelow), param.name());
-    Observations above = Observations.of(ranked.subList(nBelow, ranked.size()), param.name());
-    if (param instanceof CategoricalParam c) {
-      return sampleCategorical(c, below, above, random);
+    List<Param> joint = jointParams(study.space());
+    List<FrozenTrial> observed = TpeSplit.observed(study);
+    if (joint.isEmpty() || observed.size() < startupTrials) {
+      return Map.of();
     }
-    NumericDomain domain = param instanceof FloatParam f
-        ? NumericDomain.of(f)
-        : NumericDomain.of((IntParam) param);
-    return sampleNumeric(domain, below, above, random);
+    return sample(study, joint, observed, trial);
   }
 
-  private Object sampleNumeric(NumericDomain domain, Observations below, Observations above,
-      RandomGenerator random) {
-    ParzenEstimator l = new ParzenEstimator(domain, below.numeric(domain), below.weights(),
-        priorWeight);
-    ParzenEstimator g = new ParzenEstimator(domain, above.numeric(domain), above.weights(),
-        priorWeight);
-    double best = Double.NaN;
+  /** The parameters every trial has that can take more than one value. */
+  private static List<Param> jointParams(SearchSpace space) {
+    return space.params().stream()
+        .filter(p -> space.condition(p.name()).isEmpty())
+        .filter(p -> !(p instanceof CategoricalParam c) || c.choices().size() > 1)
+        .toList();
+  }
+
+  @Override
+  public Object sampleIndependent(StudyView study, SamplingContext trial, Param param) {
+    List<FrozenTrial> observed = TpeSplit.observed(study);
+    if (observed.size() < startupTrials) {
+      return param.fromUnit(trial.random().nextDouble());
+    }
+    return sample(study, List.of(param), observed, trial).get(param.name());
+  }
+
+  @Override
+  public boolean supportsMultiObjective() {
+    return true;
+  }
+
+  private Map<String, Object> sample(StudyView study, List<Param> params,
+      List<FrozenTrial> observed, SamplingContext trial) {
+    RandomGenerator random = trial.random();
+    TpeSplit split = split(study, observed, trial.trialNumber());
+    Observations below = Observations.of(params, split.below(), split.belowWeights());
+    Observations above = Observations.of(params, split.above(), null);
+    ParzenEstimator l = new ParzenEstimator(params, below.points(), below.weights(),
+        priorWeight, multivariate);
+    ParzenEstimator g = new ParzenEstimator(params, above.points(), above.weights(),
+        priorWeight, multivariate);
+    double[] best = null;
     double bestScore = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < eiCandidates; i++) {
-      double x = l.sample(random);
+      double[] x = l.sample(random);
       double score = l.logPdf(x) - g.logPdf(x);
-      if (Double.isNaN(best) || score > bestScore) {
+      if (best == null || score > bestScore) {
         best = x;
         bestScore = score;
       }
     }
-    return domain.toValue(best);
+    return decode(params, best);
   }
 
-  private Object sampleCategorical(CategoricalParam param, Observations below,
-      Observations above, RandomGenerator random) {
-    double[] l = below.choiceProbabilities(param, priorWeight);
-    double[] g = above.choiceProbabilities(param, priorWeight);
-    int best = -1;
-    double bestScore = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < eiCandidates; i++) {
-      int c = draw(l, random);
-      double score = Math.log(l[c]) - Math.log(g[c]);
-      if (best < 0 || score > bestScore) {
-        best = c;
-        bestScore = score;
-      }
+  /**
+   * The split for this trial, computed once per ask: the same study, trial and observed trials
+   * (complete and pruned ones only ever grow in number) give the same split.
+   */
+  private TpeSplit split(StudyView study, List<FrozenTrial> observed, int trialNumber) {
+    CachedSplit cached = lastSplit.get();
+    if (cached != null && cached.study() == study && cached.trial() == trialNumber
+        && cached.observed() == observed.size()) {
+      return cached.split();
     }
-    return param.choices().get(best);
+    TpeSplit split = TpeSplit.of(study, observed);
+    lastSplit.set(new CachedSplit(study, trialNumber, observed.size(), split));
+    return split;
   }
 
-  private static int draw(double[] probabilities, RandomGenerator random) {
-    double u = random.nextDouble();
-    for (int c = 0; c < probabilities.length - 1; c++) {
-      u -= probabilities[c];
-      if (u < 0) {
-        return c;
-      }
+  /** A split and what it was computed for; {@code study} is compared by identity. */
+  private record CachedSplit(StudyView study, int trial, int observed, TpeSplit split) {}
+
+  private static Map<String, Object> decode(List<Param> params, double[] x) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (int p = 0; p < x.length; p++) {
+      Param param = params.get(p);
+      values.put(param.name(), param instanceof CategoricalParam c
+          ? c.choices().get((int) x[p])
+          : NumericDomain.of(param).toValue(x[p]));
     }
-    return probabilities.length - 1;
+    return values;
   }
 
-  /** One side of the split, in trial order so that recent trials weigh more. */
-  private record Observations(List<Object> values) {
-    static Observations of(List<FrozenTrial> trials, String name) {
-      return new Observations(trials.stream()
-          .sorted(Comparator.comparingInt(FrozenTrial::number))
-          .map(t -> t.params().get(name))
-          .toList());
-    }
-
-    double[] numeric(NumericDomain domain) {
-      return values.stream().mapToDouble(domain::toModel).toArray();
-    }
-
-    /** Optuna's weights: flat for the newest 25, a linear ramp from 1/n for older ones. */
-    double[] weights() {
-      int n = values.size();
-      double[] w = new double[n];
-      int ramp = Math.max(0, n - FLAT_WEIGHTS);
-      for (int i = 0; i < n; i++) {
-        w[i] = i < ramp ? (ramp == 1 ? 1.0 / n : 1.0 / n + i * (1 - 1.0 / n) / (ramp - 1)) : 1;
-      }
-      return w;
-    }
-
-    /**
-     * The mixture of one kernel per observation (its choice plus prior smoothing) and a uniform
-     * prior kernel, weighted as the numeric estimator is.
-     */
-    double[] choiceProbabilities(CategoricalParam param, double priorWeight) {
-      int k = param.choices().size();
-      double[] w = weights();
-      double total = priorWeight;
-      double[] p = new double[k];
-      for (int c = 0; c < k; c++) {
-        p[c] = priorWeight / k;
-      }
-      for (int i = 0; i < w.length; i++) {
-        int chosen = param.choices().indexOf(values.get(i));
-        for (int c = 0; c < k; c++) {
-          double kernel = (priorWeight / k + (c == chosen ? 1 : 0)) / (1 + priorWeight);
-          p[c] += w[i] * kernel;
+  /**
+   * The trials of one side that have all {@code params}, as model-space points, with their
+   * weights: given (several objectives) or Optuna's default ramp.
+   */
+  private record Observations(double[][] points, double[] weights) {
+    static Observations of(List<Param> params, List<FrozenTrial> trials, double[] given) {
+      List<String> names = params.stream().map(Param::name).toList();
+      List<Integer> usable = IntStream.range(0, trials.size())
+          .filter(i -> trials.get(i).params().keySet().containsAll(names))
+          .boxed().toList();
+      double[][] points = new double[usable.size()][params.size()];
+      for (int p = 0; p < params.size(); p++) {
+        Param param = params.get(p);
+        ToDoubleFunction<Object> model = param instanceof CategoricalParam c
+            ? c.choices()::indexOf
+            : NumericDomain.of(param)::toModel;
+        for (int i = 0; i < points.length; i++) {
+          points[i][p] = model.applyAsDouble(trials.get(usable.get(i)).params().get(param.name()));
         }
-        total += w[i];
       }
-      for (int c = 0; c < k; c++) {
-        p[c] /= total;
-      }
-      return p;
+      double[] weights = given == null
+          ? TpeSplit.defaultWeights(points.length)
+          : usable.stream().mapToDouble(i -> given[i]).toArray();
+      return new Observations(points, weights);
     }
   }
 
@@ -165,6 +165,7 @@ public final class TpeSampler implements Sampler {
     private int startupTrials = 10;
     private int eiCandidates = 24;
     private double priorWeight = 1.0;
+    private boolean multivariate;
 
     private Builder() {}
 
@@ -185,6 +186,15 @@ public final class TpeSampler implements Sampler {
       require(priorWeight > 0 && Double.isFinite(priorWeight),
           "priorWeight must be positive, got " + priorWeight);
       this.priorWeight = priorWeight;
+      return this;
+    }
+
+    /**
+     * Whether to model the parameters without a condition jointly (default false: each
+     * parameter on its own, as Optuna's default).
+     */
+    public Builder multivariate(boolean multivariate) {
+      this.multivariate = multivariate;
       return this;
     }
 

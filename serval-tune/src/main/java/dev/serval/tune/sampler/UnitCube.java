@@ -31,7 +31,7 @@ final class UnitCube {
     for (int i = 0; i < params.size(); i++) {
       Param p = params.get(i);
       offsets[i] = next;
-      domains.add(domain(p));
+      domains.add(p instanceof CategoricalParam ? null : NumericDomain.of(p));
       next += p instanceof CategoricalParam c ? c.choices().size() : 1;
     }
     this.dimension = next;
@@ -43,13 +43,6 @@ final class UnitCube {
         .filter(p -> space.condition(p.name()).isEmpty())
         .filter(p -> !numericOnly || !(p instanceof CategoricalParam))
         .toList());
-  }
-
-  private static NumericDomain domain(Param p) {
-    if (p instanceof FloatParam f) {
-      return NumericDomain.of(f);
-    }
-    return p instanceof IntParam i ? NumericDomain.of(i) : null;
   }
 
   int dimension() {

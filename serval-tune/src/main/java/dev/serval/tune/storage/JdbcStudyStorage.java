@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -70,8 +69,8 @@ public final class JdbcStudyStorage implements StudyStorage, AutoCloseable {
   }
 
   @Override
-  public void createStudy(String study, Direction direction, SearchSpace space) {
-    StudyDefinition wanted = new StudyDefinition(study, direction, space.toJson());
+  public void createStudy(String study, List<Direction> directions, SearchSpace space) {
+    StudyDefinition wanted = new StudyDefinition(study, directions, space.toJson());
     StudyRows.StoredStudy stored =
         db.transaction(c -> StudyRows.createOrGet(c, wanted, clock.instant()));
     stored.definition().requireSame(wanted);
@@ -121,12 +120,12 @@ public final class JdbcStudyStorage implements StudyStorage, AutoCloseable {
 
   @Override
   public void finish(
-      String study, int number, TrialState state, OptionalDouble value, Instant end) {
+      String study, int number, TrialState state, List<Double> values, Instant end) {
     require(state != null && state.isFinished(), "finish needs a final state, got " + state);
     long studyId = requireStudy(study);
     long trialId = db.transaction(c -> {
       long id = TrialRows.lockRunning(c, studyId, study, number);
-      TrialRows.finish(c, id, state, value, end);
+      TrialRows.finish(c, id, state, values, end);
       return id;
     });
     running.remove(trialId);

@@ -41,6 +41,14 @@ class TpeSamplerTest {
   }
 
   @Test
+  void multivariateBeatsRandomSearchOnAQuadratic() {
+    double tpe = medianBest(() -> TpeSampler.builder().multivariate(true).build());
+    double random = medianBest(RandomSampler::new);
+
+    assertThat(tpe).as("TPE %s vs random %s", tpe, random).isLessThan(random / 2);
+  }
+
+  @Test
   void concentratesOnTheBestCategoryAfterStartup() {
     SearchSpace space = SearchSpace.builder()
         .add(CategoricalParam.of("c", "a", "b", "c", "d")).build();

@@ -89,4 +89,22 @@ class JdbcStudyStoragePostgresTest {
         .direction(Direction.MAXIMIZE).storage(storages.get(1)).build())
         .isInstanceOf(StudyConflictException.class);
   }
+
+  @Test
+  void keepsEveryObjectiveValueAndTheConstraints() {
+    JdbcStudyStorage storage = postgres.builder().workerId("mo").clock(clock).build();
+    storages.add(storage);
+    Study.Builder builder = Study.builder().name("mo").space(SPACE).sampler(new RandomSampler())
+        .directions(Direction.MINIMIZE, Direction.MAXIMIZE).storage(storage).clock(clock)
+        .constraints(t -> new double[] {t.values().get(0) - 1});
+    builder.build().optimizeMulti(t -> new double[] {t.doubleParam("x") * t.doubleParam("x"),
+        t.doubleParam("x")}, 5);
+
+    List<FrozenTrial> read = builder.build().trials();
+    assertThat(read).hasSize(5).allSatisfy(t -> {
+      double x = (Double) t.params().get("x");
+      assertThat(t.values()).containsExactly(x * x, x);
+      assertThat(t.isFeasible()).isEqualTo(x * x <= 1);
+    });
+  }
 }

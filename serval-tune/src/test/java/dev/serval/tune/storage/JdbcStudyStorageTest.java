@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.IntStream;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -272,5 +273,60 @@ class JdbcStudyStorageTest {
         .build())
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("heartbeatTimeout PT30S must exceed heartbeatInterval PT30S");
+  }
+
+  @Test
+  void keepsEveryObjectiveValueAndTheConstraintsOfATrial() {
+    Study study = study(worker("a")).directions(Direction.MINIMIZE, Direction.MAXIMIZE)
+        .constraints(t -> new double[] {t.values().get(0) - 1, -1}).build();
+    study.optimizeMulti(t -> new double[] {t.intParam("layers"), t.doubleParam("lr")}, 6);
+
+    List<FrozenTrial> read = study(worker("b")).directions(Direction.MINIMIZE, Direction.MAXIMIZE)
+        .build().trials();
+    assertThat(read).hasSize(6).allSatisfy(t -> {
+      assertThat(t.values()).containsExactly((double) (Integer) t.params().get("layers"),
+          (Double) t.params().get("lr"));
+      assertThat(t.constraints()).hasValueSatisfying(c -> assertThat(c)
+          .containsExactly(t.values().get(0) - 1, -1));
+      assertThat(t.isFeasible()).isEqualTo((Integer) t.params().get("layers") == 1);
+    });
+  }
+
+  @Test
+  void refusesToJoinAStudyWithOtherObjectives() {
+    study(worker("a")).directions(Direction.MINIMIZE, Direction.MAXIMIZE).build();
+
+    assertThatThrownBy(() -> study(worker("b")).build())
+        .isInstanceOf(StudyConflictException.class)
+        .hasMessageContaining("study s exists with directions [MINIMIZE, MAXIMIZE], not MINIMIZE;");
+  }
+
+  @Test
+  void aStudyStoredBeforeSeveralObjectivesKeepsItsValuesAndContinues() throws SQLException {
+    String url = "jdbc:h2:file:" + dir.resolve("old").toAbsolutePath()
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+    Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/tune-migration")
+        .table("flyway_tune_history").baselineOnMigrate(true).baselineVersion("0").target("1")
+        .load().migrate();
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO tune_studies (name, direction, space_json, next_trial, created_at)"
+          + " VALUES ('s', 'MAXIMIZE', '" + SPACE.toJson() + "', 2, CURRENT_TIMESTAMP)");
+      s.execute("INSERT INTO tune_trials (study_id, number, state, trial_value, params_json,"
+          + " started_at, finished_at, worker_id, heartbeat_at) SELECT id, 0, 'COMPLETE', 0.5,"
+          + " '{\"lr\":0.01,\"layers\":2,\"act\":\"relu\"}', CURRENT_TIMESTAMP,"
+          + " CURRENT_TIMESTAMP, 'old', CURRENT_TIMESTAMP FROM tune_studies");
+      s.execute("INSERT INTO tune_trials (study_id, number, state, params_json, started_at,"
+          + " finished_at, worker_id, heartbeat_at) SELECT id, 1, 'FAIL', '{}',"
+          + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'old', CURRENT_TIMESTAMP FROM tune_studies");
+    }
+
+    Study study = study(open(JdbcStudyStorage.builder().h2(dir.resolve("old"))))
+        .direction(Direction.MAXIMIZE).build();
+    study.optimize(t -> 0.25, 1);
+
+    assertThat(study.trials()).extracting(FrozenTrial::values)
+        .containsExactly(List.of(0.5), List.of(), List.of(0.25));
+    assertThat(study.bestTrial().orElseThrow().number()).isZero();
   }
 }

@@ -6,6 +6,7 @@ import dev.serval.tune.StudyDefinition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 
 /** The tune_studies table: creating or joining a study, and numbering its trials. */
@@ -21,16 +22,18 @@ public final class StudyRows {
    */
   public static StoredStudy createOrGet(Connection c, StudyDefinition wanted, Instant now)
       throws SQLException {
-    Sql.update(c, "INSERT INTO tune_studies (name, direction, space_json, next_trial, created_at)"
-        + " VALUES (?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
-        wanted.name(), wanted.direction(), wanted.spaceJson(), now);
+    Sql.update(c, "INSERT INTO tune_studies (name, direction, directions, space_json, next_trial,"
+        + " created_at) VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING",
+        wanted.name(), wanted.directions().get(0), String.join(",", wanted.directions().stream()
+            .map(Direction::name).toList()), wanted.spaceJson(), now);
     return find(c, wanted.name()).orElseThrow();
   }
 
   public static Optional<StoredStudy> find(Connection c, String name) throws SQLException {
-    return Sql.single(c, "SELECT id, direction, space_json FROM tune_studies WHERE name = ?",
+    return Sql.single(c, "SELECT id, directions, space_json FROM tune_studies WHERE name = ?",
         rs -> new StoredStudy(rs.getLong("id"), new StudyDefinition(name,
-            Direction.valueOf(rs.getString("direction")), rs.getString("space_json"))),
+            Arrays.stream(rs.getString("directions").split(",")).map(Direction::valueOf).toList(),
+            rs.getString("space_json"))),
         name);
   }
 

@@ -12,12 +12,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 /**
@@ -94,11 +94,16 @@ public final class TrialRows {
     }
   }
 
+  /** Records the final state and the values, one per objective; the row must be locked. */
   public static void finish(
-      Connection c, long trialId, TrialState state, OptionalDouble value, Instant end)
+      Connection c, long trialId, TrialState state, List<Double> values, Instant end)
       throws SQLException {
-    Sql.update(c, "UPDATE tune_trials SET state = ?, trial_value = ?, finished_at = ?"
-        + " WHERE id = ?", state, value.isPresent() ? value.getAsDouble() : null, end, trialId);
+    Sql.update(c, "UPDATE tune_trials SET state = ?, finished_at = ? WHERE id = ?",
+        state, end, trialId);
+    for (int i = 0; i < values.size(); i++) {
+      Sql.update(c, "INSERT INTO tune_trial_values (trial_id, objective, objective_value)"
+          + " VALUES (?, ?, ?)", trialId, i, values.get(i));
+    }
   }
 
   /** Marks a trial alive at {@code now}; false if it is no longer RUNNING. */
@@ -119,7 +124,7 @@ public final class TrialRows {
         rs -> new Lost(rs.getLong(1), rs.getString(2), Sql.instant(rs, "heartbeat_at")),
         studyId, TrialState.RUNNING, deadline);
     for (Lost trial : lost) {
-      finish(c, trial.id(), TrialState.FAIL, OptionalDouble.empty(), now);
+      finish(c, trial.id(), TrialState.FAIL, List.of(), now);
       putAttribute(c, trial.id(), "error", LOST + trial.heartbeat() + " (" + trial.worker()
           + ")");
     }
@@ -135,7 +140,7 @@ public final class TrialRows {
     return read(c, "t.study_id = ? AND t.number = ?", studyId, number).stream().findFirst();
   }
 
-  /** Reads trials in three queries (trials, intermediate values, attributes), however many. */
+  /** Reads trials in four queries (trials, values, intermediate values, attributes). */
   private static List<FrozenTrial> read(Connection c, String where, Object... params)
       throws SQLException {
     Map<Long, TreeMap<Integer, Double>> steps = new HashMap<>();
@@ -143,24 +148,28 @@ public final class TrialRows {
         + " JOIN tune_trials t ON t.id = v.trial_id WHERE " + where,
         rs -> steps.computeIfAbsent(rs.getLong(1), id -> new TreeMap<>())
             .put(rs.getInt(2), rs.getDouble(3)), params);
+    Map<Long, List<Double>> values = new HashMap<>();
+    Sql.query(c, "SELECT v.trial_id, v.objective_value FROM tune_trial_values v"
+        + " JOIN tune_trials t ON t.id = v.trial_id WHERE " + where
+        + " ORDER BY v.trial_id, v.objective",
+        rs -> values.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>())
+            .add(rs.getDouble(2)), params);
     Map<Long, Map<String, Object>> attributes = new HashMap<>();
     Sql.query(c, "SELECT a.trial_id, a.attr_key, a.value_json FROM tune_trial_attributes a"
         + " JOIN tune_trials t ON t.id = a.trial_id WHERE " + where + " ORDER BY a.attr_key",
         rs -> attributes.computeIfAbsent(rs.getLong(1), id -> new LinkedHashMap<>())
             .put(rs.getString(2), parse(rs.getString(3), ANY)), params);
-    return Sql.query(c, "SELECT t.id, t.number, t.state, t.trial_value, t.params_json,"
-        + " t.started_at, t.finished_at FROM tune_trials t WHERE " + where + " ORDER BY t.number",
-        rs -> trial(rs, steps.getOrDefault(rs.getLong("id"), new TreeMap<>()),
+    return Sql.query(c, "SELECT t.id, t.number, t.state, t.params_json, t.started_at,"
+        + " t.finished_at FROM tune_trials t WHERE " + where + " ORDER BY t.number",
+        rs -> trial(rs, values.getOrDefault(rs.getLong("id"), List.of()),
+            steps.getOrDefault(rs.getLong("id"), new TreeMap<>()),
             attributes.getOrDefault(rs.getLong("id"), Map.of())), params);
   }
 
-  private static FrozenTrial trial(
-      ResultSet rs, TreeMap<Integer, Double> steps, Map<String, Object> attributes)
-      throws SQLException {
-    double stored = rs.getDouble("trial_value");
-    OptionalDouble value = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(stored);
+  private static FrozenTrial trial(ResultSet rs, List<Double> values,
+      TreeMap<Integer, Double> steps, Map<String, Object> attributes) throws SQLException {
     return new FrozenTrial(rs.getInt("number"), TrialState.valueOf(rs.getString("state")),
-        parse(rs.getString("params_json"), PARAMS), value, steps,
+        parse(rs.getString("params_json"), PARAMS), values, steps,
         Sql.instant(rs, "started_at"), Optional.ofNullable(Sql.instant(rs, "finished_at")),
         attributes);
   }
