@@ -12,6 +12,8 @@ import dev.serval.server.api.internal.VersionResolver;
 import dev.serval.server.grpc.GrpcApi;
 import dev.serval.server.management.ManagementApi;
 import dev.serval.server.management.Rollout;
+import dev.serval.server.studies.Studies;
+import dev.serval.server.studies.StudiesApi;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.serving.ModelService;
@@ -24,10 +26,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -47,6 +51,8 @@ public final class ServalServer implements AutoCloseable {
   private final Server server;
   /** Null without a registry. */
   private final AliasCache aliases;
+  /** Null without a registry: studies live in its database. */
+  private final Studies studies;
   /** Null without asynchronous inference. */
   private final AsyncService async;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -87,6 +93,11 @@ public final class ServalServer implements AutoCloseable {
       };
       new ManagementApi(builder.registry, builder.registryService, errors, rollout)
           .registerOn(sb);
+      this.studies = Studies.open(builder.registry.database(), Clock.systemUTC(),
+          () -> ThreadLocalRandom.current().nextLong());
+      new StudiesApi(studies, errors).registerOn(sb);
+    } else {
+      this.studies = null;
     }
     sb.route().get("/metrics").build(new MetricsService(builder.meterRegistry));
     this.server = sb.build();
@@ -157,6 +168,9 @@ public final class ServalServer implements AutoCloseable {
         gcMetrics.close();
         if (aliases != null) {
           aliases.close();
+        }
+        if (studies != null) {
+          studies.close();
         }
       }
     }
@@ -248,7 +262,8 @@ public final class ServalServer implements AutoCloseable {
 
     /**
      * Optional. Serves the management API ({@code /api/v1/models}) over a registry and the
-     * service that pushes to it; the caller owns (and closes) both.
+     * service that pushes to it, and the studies API ({@code /api/v1/studies}) over the
+     * registry's database; the caller owns (and closes) both.
      */
     public Builder registry(ModelRegistry registry, RegistryService service) {
       this.registry = Objects.requireNonNull(registry, "registry");
