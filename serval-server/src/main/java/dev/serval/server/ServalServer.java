@@ -20,6 +20,8 @@ import dev.serval.server.management.Rollout;
 import dev.serval.server.security.ServerSecurity;
 import dev.serval.server.security.TlsFiles;
 import dev.serval.server.observability.Observability;
+import dev.serval.server.studies.Studies;
+import dev.serval.server.studies.StudiesApi;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.serving.ModelService;
@@ -34,10 +36,12 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -57,6 +61,8 @@ public final class ServalServer implements AutoCloseable {
   private final Server server;
   /** Null without a registry. */
   private final AliasCache aliases;
+  /** Null without a registry: studies live in its database. */
+  private final Studies studies;
   /** Null without asynchronous inference. */
   private final AsyncService async;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -104,6 +110,11 @@ public final class ServalServer implements AutoCloseable {
       new ManagementApi(builder.registry, builder.registryService, errors, rollout)
           .registerOn(sb);
       new CompressRoutes(builder.registry, builder.registryService, errors).registerOn(sb);
+      this.studies = Studies.open(builder.registry.database(), Clock.systemUTC(),
+          () -> ThreadLocalRandom.current().nextLong());
+      new StudiesApi(studies, errors).registerOn(sb);
+    } else {
+      this.studies = null;
     }
     if (builder.jobs != null) {
       new JobsRoutes(builder.jobs, errors).registerOn(sb);
@@ -191,6 +202,9 @@ public final class ServalServer implements AutoCloseable {
         observability.close();
         if (aliases != null) {
           aliases.close();
+        }
+        if (studies != null) {
+          studies.close();
         }
       }
     }
@@ -302,7 +316,8 @@ public final class ServalServer implements AutoCloseable {
 
     /**
      * Optional. Serves the management API ({@code /api/v1/models}) over a registry and the
-     * service that pushes to it; the caller owns (and closes) both.
+     * service that pushes to it, and the studies API ({@code /api/v1/studies}) over the
+     * registry's database; the caller owns (and closes) both.
      */
     public Builder registry(ModelRegistry registry, RegistryService service) {
       this.registry = Objects.requireNonNull(registry, "registry");

@@ -47,9 +47,25 @@ final class CommandObjective implements Objective {
     this.timer = timer;
   }
 
+  /** Where intermediate values go; answers whether the trial should stop. */
+  interface Reporter {
+    boolean report(int step, double value);
+  }
+
   @Override
   public double evaluate(Trial trial) throws Exception {
-    Process process = new ProcessBuilder(arguments(trial.params()))
+    return run(trial.params(), (step, value) -> {
+      trial.report(step, value);
+      return trial.shouldPrune();
+    });
+  }
+
+  /**
+   * Runs the program with {@code params}; its value, or {@link TrialPrunedException} once
+   * {@code reporter} says to stop.
+   */
+  double run(Map<String, Object> params, Reporter reporter) throws Exception {
+    Process process = new ProcessBuilder(arguments(params))
         .redirectError(ProcessBuilder.Redirect.INHERIT)
         .redirectInput(ProcessBuilder.Redirect.PIPE)
         .start();
@@ -65,7 +81,7 @@ final class CommandObjective implements Objective {
       }
       OptionalDouble value;
       try {
-        value = readOutput(process, trial);
+        value = readOutput(process, reporter);
       } catch (IOException e) {
         // Killing the program closes its output under the reader; say why it was killed.
         failIfKilled(timedOut.get());
@@ -83,7 +99,7 @@ final class CommandObjective implements Objective {
     }
   }
 
-  private OptionalDouble readOutput(Process process, Trial trial) throws IOException {
+  private OptionalDouble readOutput(Process process, Reporter reporter) throws IOException {
     OptionalDouble last = OptionalDouble.empty();
     try (BufferedReader out = process.inputReader()) {
       String line;
@@ -92,8 +108,7 @@ final class CommandObjective implements Objective {
         Matcher report = REPORT.matcher(text);
         if (report.matches() && NUMBER.matcher(report.group(2)).matches()) {
           int step = Integer.parseInt(report.group(1));
-          trial.report(step, Double.parseDouble(report.group(2)));
-          if (trial.shouldPrune()) {
+          if (reporter.report(step, Double.parseDouble(report.group(2)))) {
             throw new TrialPrunedException("pruned at step " + step);
           }
         } else if (NUMBER.matcher(text).matches()) {

@@ -10,6 +10,7 @@ import dev.serval.registry.validation.ModelValidator;
 import dev.serval.runtime.onnx.OnnxBackend;
 import dev.serval.server.ServalServer;
 import dev.serval.server.management.ManagementApi;
+import dev.serval.server.studies.StudiesApi;
 import dev.serval.serving.ModelManager;
 import dev.serval.serving.ModelState;
 import dev.serval.serving.RepositoryEntry;
@@ -144,6 +145,7 @@ final class ServerLauncher {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> launcher.close(out), "serval-shutdown"));
     out.println("Management API:   " + url + ManagementApi.PREFIX);
+    out.println("Studies API:      " + url + StudiesApi.PREFIX);
     out.println("Async results:    " + url + "/v2/async/<id> (kept "
         + serving.asyncRetention + ")");
     out.println("Serval is listening on " + url);

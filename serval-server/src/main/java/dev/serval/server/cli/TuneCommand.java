@@ -1,33 +1,26 @@
 package dev.serval.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serval.server.studies.PrunerKind;
+import dev.serval.server.studies.PrunerSpec;
+import dev.serval.server.studies.SamplerKind;
+import dev.serval.server.studies.StudiesApi;
 import dev.serval.tune.Direction;
 import dev.serval.tune.Param;
 import dev.serval.tune.SearchSpace;
 import dev.serval.tune.Study;
 import dev.serval.tune.TrialState;
 import dev.serval.tune.StudyStorage;
-import dev.serval.tune.pruner.HyperbandPruner;
-import dev.serval.tune.pruner.MedianPruner;
-import dev.serval.tune.pruner.NopPruner;
-import dev.serval.tune.pruner.PercentilePruner;
-import dev.serval.tune.pruner.Pruner;
-import dev.serval.tune.pruner.SuccessiveHalvingPruner;
-import dev.serval.tune.sampler.CmaEsSampler;
-import dev.serval.tune.sampler.GeneticSampler;
-import dev.serval.tune.sampler.GpSampler;
-import dev.serval.tune.sampler.GridSampler;
-import dev.serval.tune.sampler.QmcSampler;
-import dev.serval.tune.sampler.RandomSampler;
-import dev.serval.tune.sampler.Sampler;
-import dev.serval.tune.sampler.SimulatedAnnealingSampler;
-import dev.serval.tune.sampler.TpeSampler;
 import dev.serval.tune.storage.JdbcStudyStorage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -60,9 +53,9 @@ final class TuneCommand implements Callable<Integer> {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
   private static final Duration CTRL_C_GRACE = Duration.ofSeconds(10);
 
-  enum SamplerChoice { RANDOM, GRID, QMC, TPE, GP, CMAES, ANNEAL, GA }
-
-  enum PrunerChoice { NONE, MEDIAN, PERCENTILE, ASHA, HYPERBAND }
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> PRUNER_OPTIONS = List.of("--pruner", "--min-resource",
+      "--max-resource", "--reduction-factor", "--percentile");
 
   @Spec CommandSpec spec;
 
@@ -72,9 +65,11 @@ final class TuneCommand implements Callable<Integer> {
   @Option(names = "--trials", required = true, description = "Number of trials.")
   int trials;
 
-  @Option(names = "--sampler", defaultValue = "tpe",
-      description = "random, grid, qmc, tpe, gp, cmaes, anneal or ga (default: ${DEFAULT-VALUE}).")
-  SamplerChoice sampler;
+  @Option(names = "--sampler", defaultValue = "auto",
+      description = "auto, random, grid, qmc, tpe, gp, cmaes, anneal or ga (default:"
+          + " ${DEFAULT-VALUE}: GP for small unconstrained numeric studies, else multivariate"
+          + " TPE).")
+  SamplerKind sampler;
 
   @Option(names = "--direction", defaultValue = "minimize",
       description = "minimize or maximize (default: ${DEFAULT-VALUE}).")
@@ -88,7 +83,7 @@ final class TuneCommand implements Callable<Integer> {
 
   @Option(names = "--pruner", defaultValue = "none",
       description = "none, median, percentile, asha or hyperband (default: ${DEFAULT-VALUE}).")
-  PrunerChoice pruner;
+  PrunerKind pruner;
 
   @Option(names = "--min-resource", defaultValue = "1",
       description = "First rung step for --pruner asha|hyperband (default: ${DEFAULT-VALUE}).")
@@ -125,6 +120,16 @@ final class TuneCommand implements Callable<Integer> {
       + " running trials are marked alive; silent twice as long, they fail (default: 30s).")
   String heartbeat;
 
+  @Option(names = "--server", paramLabel = "URL", description = "Run trials of a study the"
+      + " server at URL holds (ask, report and tell over its API); needs --study. Machines"
+      + " sharing the server tune one study.")
+  String server;
+
+  @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:SERVAL_API_KEY}",
+      description = "API key for --server, when it was started with --auth (default:"
+          + " $SERVAL_API_KEY).")
+  String apiKey;
+
   @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and arguments.")
   List<String> command;
 
@@ -135,15 +140,140 @@ final class TuneCommand implements Callable<Integer> {
           + " and " + parallel);
     }
     SearchSpace searchSpace = readSpace();
-    Optional<JdbcStudyStorage> shared = openStorage();
     // Counted down once all is recorded and closed: a Ctrl-C halts the JVM when it opens.
     CountDownLatch finished = new CountDownLatch(1);
+    if (server != null) {
+      try {
+        return runOnServer(searchSpace, finished);
+      } finally {
+        finished.countDown();
+      }
+    }
+    Optional<JdbcStudyStorage> shared = openStorage();
     try {
-      return run(searchSpace, shared, finished);
+      Study study = study(searchSpace, shared);
+      int remaining = trials - study.trials().size();
+      return runTrials(searchSpace, study::stop, finished, (objective, workers) -> {
+        if (remaining > 0) {
+          study.optimize(objective, remaining, parallel, workers);
+        } else {
+          alreadyDone(study.name(), study.trials().size());
+        }
+        return finish(study);
+      });
     } finally {
       shared.ifPresent(JdbcStudyStorage::close);
       finished.countDown();
     }
+  }
+
+  /** The trial loop of a study the server holds; its trials so far count toward --trials. */
+  private int runOnServer(SearchSpace searchSpace, CountDownLatch finished) {
+    if (studyName == null || storage != null) {
+      throw new UsageException("--server needs --study NAME and no --storage: the server keeps"
+          + " the study in its own database");
+    }
+    ServalClient client = new ServalClient(server, apiKey);
+    JsonNode study = client.postJson(StudiesApi.PREFIX, studyRequest(searchSpace));
+    RemoteTuning remote = new RemoteTuning(client, study);
+    int done = study.get("n_trials").asInt();
+    Direction studyDirection =
+        Direction.valueOf(study.get("direction").asText().toUpperCase(Locale.ROOT));
+    TuneProgress progress = new TuneProgress(spec.commandLine().getErr(),
+        Math.max(0, trials - done), studyDirection);
+    return runTrials(searchSpace, remote::stop, finished, (objective, workers) -> {
+      if (trials > done) {
+        remote.run(objective, trials - done, parallel, workers, progress);
+      } else {
+        alreadyDone(studyName, done);
+      }
+      return finishOnServer(remote);
+    });
+  }
+
+  /**
+   * The body of {@code POST /api/v1/studies}: only the settings given on the command line, so
+   * that a second machine joins the study without repeating them.
+   */
+  private Map<String, Object> studyRequest(SearchSpace searchSpace) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("name", studyName);
+    try {
+      request.put("space", JSON.readTree(searchSpace.toJson()));
+    } catch (IOException e) {
+      throw new IllegalStateException("a search space always writes JSON", e);
+    }
+    if (given("--direction")) {
+      request.put("direction", direction.name().toLowerCase(Locale.ROOT));
+    }
+    if (given("--sampler")) {
+      request.put("sampler", sampler.id());
+    }
+    if (seed != null) {
+      request.put("seed", seed);
+    }
+    if (PRUNER_OPTIONS.stream().anyMatch(this::given)) {
+      // The server keeps only the settings the pruner uses.
+      request.put("pruner", Map.of("type", pruner.id(), "min_resource", minResource,
+          "max_resource", maxResource, "reduction_factor", reductionFactor,
+          "percentile", percentile));
+    }
+    return request;
+  }
+
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  private int finishOnServer(RemoteTuning remote) {
+    if (output != null) {
+      remote.writeReport(output);
+    }
+    JsonNode best = remote.best();
+    JsonNode study = remote.study();
+    if (best == null) {
+      throw new CommandException("no trial completed (of " + study.get("n_trials").asInt()
+          + ")");
+    }
+    spec.commandLine().getOut().println("best value " + best.get("value").asDouble()
+        + " (trial " + best.get("number").asInt() + ") params "
+        + JSON.convertValue(best.get("params"), Map.class));
+    spec.commandLine().getErr().println(study.at("/trial_counts/COMPLETE").asInt() + " of "
+        + study.get("n_trials").asInt() + " trials completed");
+    return 0;
+  }
+
+  private void alreadyDone(String name, int count) {
+    spec.commandLine().getErr().println("study " + name + " already has " + count
+        + " trials (--trials " + trials + ")");
+  }
+
+  /** Runs trials with the objective's threads, and a Ctrl-C hook that stops and kills them. */
+  private int runTrials(SearchSpace searchSpace, Runnable stop, CountDownLatch finished,
+      TrialLoop loop) {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    ExecutorService workers = Executors.newFixedThreadPool(parallel);
+    CommandObjective objective = new CommandObjective(command,
+        searchSpace.params().stream().map(Param::name).collect(Collectors.toSet()),
+        parseTimeout(), timer);
+    Thread onCtrlC = new Thread(() -> {
+      stop.run();
+      objective.cancel();
+      awaitQuietly(finished);
+    }, "serval-tune-interrupt");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+    try {
+      return loop.run(objective, workers);
+    } finally {
+      workers.shutdownNow();
+      timer.shutdownNow();
+      removeHook(onCtrlC);
+    }
+  }
+
+  /** The trials of one run, and the exit code once they are done. */
+  private interface TrialLoop {
+    int run(CommandObjective objective, ExecutorService workers);
   }
 
   private Optional<JdbcStudyStorage> openStorage() {
@@ -158,44 +288,14 @@ final class TuneCommand implements Callable<Integer> {
         .heartbeatInterval(interval).build());
   }
 
-  private int run(
-      SearchSpace searchSpace, Optional<JdbcStudyStorage> shared, CountDownLatch finished) {
-    Study study = study(searchSpace, shared);
-    int remaining = trials - study.trials().size();
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    ExecutorService workers = Executors.newFixedThreadPool(parallel);
-    CommandObjective objective = new CommandObjective(command,
-        searchSpace.params().stream().map(Param::name).collect(Collectors.toSet()),
-        parseTimeout(), timer);
-    Thread onCtrlC = new Thread(() -> {
-      study.stop();
-      objective.cancel();
-      awaitQuietly(finished);
-    }, "serval-tune-interrupt");
-    Runtime.getRuntime().addShutdownHook(onCtrlC);
-    try {
-      if (remaining > 0) {
-        study.optimize(objective, remaining, parallel, workers);
-      } else {
-        spec.commandLine().getErr().println("study " + study.name() + " already has "
-            + study.trials().size() + " trials (--trials " + trials + ")");
-      }
-      return finish(study);
-    } finally {
-      workers.shutdownNow();
-      timer.shutdownNow();
-      removeHook(onCtrlC);
-    }
-  }
-
   private Study study(SearchSpace searchSpace, Optional<? extends StudyStorage> shared) {
     int resumed = shared.map(s -> s.trials(studyName).size()).orElse(0);
     Study.Builder builder = Study.builder()
         .name(studyName == null ? "tune" : studyName)
         .space(searchSpace)
         .direction(direction)
-        .sampler(sampler())
-        .pruner(pruner())
+        .sampler(sampler.create())
+        .pruner(prunerSpec().create())
         .onTrialFinished(new TuneProgress(spec.commandLine().getErr(),
             Math.max(0, trials - resumed), direction));
     shared.ifPresent(builder::storage);
@@ -229,42 +329,8 @@ final class TuneCommand implements Callable<Integer> {
     }
   }
 
-  private Sampler sampler() {
-    switch (sampler) {
-      case RANDOM:
-        return new RandomSampler();
-      case GRID:
-        return GridSampler.fromSpace();
-      case QMC:
-        return new QmcSampler();
-      case GP:
-        return GpSampler.builder().build();
-      case CMAES:
-        return CmaEsSampler.builder().build();
-      case ANNEAL:
-        return SimulatedAnnealingSampler.builder().build();
-      case GA:
-        return GeneticSampler.builder().build();
-      default:
-        return TpeSampler.builder().build();
-    }
-  }
-
-  private Pruner pruner() {
-    switch (pruner) {
-      case MEDIAN:
-        return MedianPruner.builder().build();
-      case PERCENTILE:
-        return PercentilePruner.builder(percentile).build();
-      case ASHA:
-        return SuccessiveHalvingPruner.builder().minResource(minResource)
-            .reductionFactor(reductionFactor).build();
-      case HYPERBAND:
-        return HyperbandPruner.builder(maxResource).minResource(minResource)
-            .reductionFactor(reductionFactor).build();
-      default:
-        return new NopPruner();
-    }
+  private PrunerSpec prunerSpec() {
+    return new PrunerSpec(pruner, minResource, maxResource, reductionFactor, percentile);
   }
 
   private Optional<Duration> parseTimeout() {

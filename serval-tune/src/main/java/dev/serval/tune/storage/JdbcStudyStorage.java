@@ -43,6 +43,8 @@ public final class JdbcStudyStorage implements StudyStorage, AutoCloseable {
   private static final String MIGRATIONS = "classpath:db/tune-migration";
 
   private final Database db;
+  /** Whether {@link #close} closes {@link #db}: not when it was borrowed (the registry's). */
+  private final boolean ownsDatabase;
   private final Clock clock;
   private final String workerId;
   private final Duration heartbeatTimeout;
@@ -54,6 +56,7 @@ public final class JdbcStudyStorage implements StudyStorage, AutoCloseable {
 
   private JdbcStudyStorage(Builder b, Database db) {
     this.db = db;
+    this.ownsDatabase = b.database == null;
     this.clock = b.clock;
     this.workerId = b.workerId;
     this.heartbeatTimeout = b.heartbeatTimeout;
@@ -146,6 +149,15 @@ public final class JdbcStudyStorage implements StudyStorage, AutoCloseable {
   }
 
   /**
+   * Deletes the study with its trials; false if there was none. Workers still running its
+   * trials fail when they next write to them.
+   */
+  public boolean deleteStudy(String study) {
+    studyIds.remove(study);
+    return db.transaction(c -> StudyRows.delete(c, study));
+  }
+
+  /**
    * Marks the RUNNING trials of this storage alive now and forgets those that finished or were
    * declared lost. Runs every heartbeat interval; public so that a caller may beat at once.
    */
@@ -203,19 +215,22 @@ public final class JdbcStudyStorage implements StudyStorage, AutoCloseable {
     });
   }
 
-  /** Stops the heartbeats and closes the database connections. */
+  /** Stops the heartbeats and closes the database connections, unless the database was given. */
   @Override
   public void close() {
     heartbeats.cancel(false);
     if (ownScheduler != null) {
       ownScheduler.shutdownNow();
     }
-    db.close();
+    if (ownsDatabase) {
+      db.close();
+    }
   }
 
   /** Configures a storage; {@link #build} connects and brings the tables up to date. */
   public static final class Builder {
     private String url;
+    private Database database;
     private String user;
     private String password;
     private Clock clock = Clock.systemUTC();
@@ -237,6 +252,15 @@ public final class JdbcStudyStorage implements StudyStorage, AutoCloseable {
       this.url = url;
       this.user = user;
       this.password = password;
+      return this;
+    }
+
+    /**
+     * A database another component opened and closes (the model registry's), shared with its
+     * tables; {@link JdbcStudyStorage#close} leaves it open.
+     */
+    public Builder database(Database database) {
+      this.database = nonNull("database", database);
       return this;
     }
 
@@ -282,12 +306,17 @@ public final class JdbcStudyStorage implements StudyStorage, AutoCloseable {
     }
 
     public JdbcStudyStorage build() {
-      require(url != null, "a study storage needs jdbc(..) or h2(..)");
+      require(url != null || database != null,
+          "a study storage needs jdbc(..), h2(..) or database(..)");
       if (heartbeatTimeout == null) {
         heartbeatTimeout = heartbeatInterval.multipliedBy(2);
       }
       require(heartbeatTimeout.compareTo(heartbeatInterval) > 0, "heartbeatTimeout "
           + heartbeatTimeout + " must exceed heartbeatInterval " + heartbeatInterval);
+      if (database != null) {
+        database.migrate(MIGRATIONS, HISTORY_TABLE);
+        return new JdbcStudyStorage(this, database);
+      }
       Database db = Database.of(url, user, password);
       try {
         db.migrate(MIGRATIONS, HISTORY_TABLE);

@@ -37,6 +37,11 @@ public final class StudyRows {
         name);
   }
 
+  /** Deletes the study; its trials, their values and attributes go with it (ON DELETE CASCADE). */
+  public static boolean delete(Connection c, String name) throws SQLException {
+    return Sql.update(c, "DELETE FROM tune_studies WHERE name = ?", name) == 1;
+  }
+
   /**
    * The next trial number of the study. The update takes the study row's lock until the
    * transaction ends, so concurrent workers get consecutive numbers and a rolled back trial
