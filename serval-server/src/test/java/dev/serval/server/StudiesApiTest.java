@@ -253,7 +253,7 @@ class StudiesApiTest {
     assertThat(List.of(unknownField, badSampler, missingSpace, unknownQuery, askWithField,
         noValue, missingStep)).allMatch(r -> r.status() == HttpStatus.BAD_REQUEST);
     assertThat(TestServer.error(unknownField)).contains("unknown field 'smapler'");
-    assertThat(TestServer.error(badSampler)).contains("[random, grid, qmc, tpe, gp");
+    assertThat(TestServer.error(badSampler)).contains("[auto, random, grid, qmc, tpe, gp");
     assertThat(TestServer.error(missingSpace)).contains("missing field 'space'");
     assertThat(TestServer.error(unknownQuery)).contains("unknown query parameter 'sort'");
     assertThat(TestServer.error(noValue)).contains("COMPLETE needs a finite value");

@@ -79,7 +79,8 @@ class TuneOnServerTest {
   @Test
   void theServersPrunerStopsWorseCurvesAndTheOutputFileListsEveryTrial() throws IOException {
     Path output = dir.resolve("pruned.json");
-    int exit = tune("pruned", "--trials", "10", "--sampler", "grid", "--pruner", "median",
+    int exit = tune("pruned", "--trials", "10", "--sampler", "grid", "--seed", "1", "--pruner",
+        "median",
         "--output", output.toString(), "--", "sh", "-c",
         "echo 'serval.report 0 {x}'; sleep 0.1; echo 'serval.report 1 {x}'; echo {x}");
 
@@ -112,7 +113,7 @@ class TuneOnServerTest {
     int exit = tune("conflict", "--trials", "2", "--sampler", "gp", "--", "sh", "-c", "echo 1");
 
     assertThat(exit).isEqualTo(ErrorHandler.FAILURE);
-    assertThat(err.toString()).contains("exists with sampler tpe, not gp");
+    assertThat(err.toString()).contains("exists with sampler auto, not gp");
   }
 
   @Test
