@@ -1,14 +1,13 @@
 package dev.serval.bench;
 
 import dev.serval.bench.internal.Checks;
+import dev.serval.bench.internal.ClosedLoop;
 import dev.serval.bench.internal.GrpcInferClients;
 import dev.serval.bench.internal.GrpcInferRequests;
 import dev.serval.bench.internal.HttpInferClients;
-import dev.serval.bench.internal.InferClient;
 import dev.serval.bench.internal.InferClients;
 import dev.serval.bench.internal.InferRequestEncoder;
 import dev.serval.bench.internal.LatencyHistogram;
-import dev.serval.bench.internal.MeasuredLoop;
 import dev.serval.bench.internal.ModelEndpoint;
 import dev.serval.bench.internal.Progress;
 import dev.serval.bench.internal.SyntheticInputs;
@@ -24,12 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
- * Closed-loop load against an Open Inference Protocol server: {@code concurrency} clients, each
- * on its own thread, send the same prebuilt inference request, wait for the response and repeat,
- * through a warmup and then a measured window. REST clients each have their own keep-alive
- * HTTP/1.1 connection; gRPC clients are concurrent streams on one HTTP/2 connection.
+ * Closed-loop load against an Open Inference Protocol server: {@code concurrency} clients send
+ * the same prebuilt inference request, wait for the response and repeat, through a warmup and
+ * then a measured window. REST clients each have their own thread and keep-alive HTTP/1.1
+ * connection; gRPC clients are concurrent asynchronous calls on one HTTP/2 connection, each
+ * started from the previous one's callback.
  *
  * <p>The REST client is deliberately minimal (prebuilt bytes, status line and body length only)
  * because it usually shares the CPU with the server it measures.
@@ -88,15 +89,13 @@ public final class LoadGenerator {
   }
 
   private LoadResult measure(InferClients connected) {
-    List<Client> clients = connected.clients().stream().map(Client::new).toList();
     progress.accept(describe() + ": warmup " + Progress.seconds(warmup) + ", measure "
         + Progress.seconds(duration));
     long measureStart = System.nanoTime() + warmup.toNanos();
     long end = measureStart + duration.toNanos();
-    List<Runnable> loops = clients.stream()
-        .<Runnable>map(client -> () -> client.loop(measureStart, end))
-        .toList();
-    Workers workers = Workers.start("serval-bench-client-", loops);
+    List<Client> clients =
+        Stream.generate(() -> new Client(measureStart, end)).limit(concurrency).toList();
+    Workers workers = connected.start(clients);
     if (!workers.awaitUntil(measureStart)) {
       progress.accept(describe() + ": measuring");
     }
@@ -111,7 +110,7 @@ public final class LoadGenerator {
 
   private InferClients connect(List<Tensor> inputs) {
     if (encoding == Encoding.GRPC) {
-      return GrpcInferClients.connect(endpoint.address(), timeout, concurrency,
+      return GrpcInferClients.connect(endpoint.address(), timeout,
           GrpcInferRequests.modelInfer(model, version, inputs));
     }
     byte[] request = InferRequestEncoder.httpRequest(endpoint.hostHeader(), endpoint.inferPath(),
@@ -149,33 +148,40 @@ public final class LoadGenerator {
         + concurrency;
   }
 
-  /** One client's request loop and its private tallies; read only after its thread ends. */
-  private static final class Client implements MeasuredLoop.Operation {
-    final InferClient client;
+  /**
+   * One client's window and private tallies: it counts what ends inside [measureStart, end).
+   * Its calls never overlap; the tallies are read only after its loop has ended.
+   */
+  private static final class Client implements ClosedLoop {
+    final long measureStart;
+    final long end;
     final LatencyHistogram histogram = new LatencyHistogram();
     final Map<String, Long> errors = new HashMap<>();
     String firstError;
-    private RequestFailure lastFailure;
 
-    Client(InferClient client) {
-      this.client = client;
-    }
-
-    void loop(long measureStart, long end) {
-      MeasuredLoop.repeat(this, measureStart, end, histogram);
+    Client(long measureStart, long end) {
+      this.measureStart = measureStart;
+      this.end = end;
     }
 
     @Override
-    public boolean attempt() {
-      lastFailure = client.send();
-      return lastFailure == null;
+    public boolean sendsAt(long now) {
+      return now < end;
     }
 
     @Override
-    public void countFailure() {
-      errors.merge(lastFailure.key(), 1L, Long::sum);
+    public void completed(long start, RequestFailure failure) {
+      long finish = System.nanoTime();
+      if (finish < measureStart || finish >= end) {
+        return;
+      }
+      if (failure == null) {
+        histogram.record(finish - start);
+        return;
+      }
+      errors.merge(failure.key(), 1L, Long::sum);
       if (firstError == null) {
-        firstError = lastFailure.description();
+        firstError = failure.description();
       }
     }
   }
@@ -226,7 +232,10 @@ public final class LoadGenerator {
       return this;
     }
 
-    /** Number of clients, each with one thread (and over REST one connection); 1 to 1024. */
+    /**
+     * Number of clients: over REST each with one thread and connection, over gRPC each one call
+     * in flight on the one connection; 1 to 1024.
+     */
     public Builder concurrency(int clients) {
       if (clients < 1 || clients > 1024) {
         throw new IllegalArgumentException("concurrency must be 1..1024 but was " + clients);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.serval.core.DataType;
 import dev.serval.core.Shape;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +36,10 @@ class GrpcLoadTest {
 
   private final Set<ModelInferRequest> requests = ConcurrentHashMap.newKeySet();
   private final AtomicInteger mostConnections = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger mostInFlight = new AtomicInteger();
   private volatile Status answer = Status.OK;
+  private volatile long answerDelayMillis;
   private Server server;
 
   private final class Service extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
@@ -50,6 +55,13 @@ class GrpcLoadTest {
         StreamObserver<ModelInferResponse> response) {
       requests.add(request);
       mostConnections.accumulateAndGet(server.numConnections(), Math::max);
+      mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+      ServiceRequestContext.current().eventLoop().schedule(
+          () -> answer(response), answerDelayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void answer(StreamObserver<ModelInferResponse> response) {
+      inFlight.decrementAndGet();
       if (answer.isOk()) {
         response.onNext(ModelInferResponse.newBuilder().setModelName("mlp").build());
         response.onCompleted();
@@ -99,6 +111,17 @@ class GrpcLoadTest {
       assertThat(request.getInputs(0).hasContents()).isFalse();
       assertThat(request.getRawInputContents(0).size()).isEqualTo(16);
     });
+    assertThat(mostConnections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void keepsOneCallInFlightPerClient() {
+    answerDelayMillis = 20;
+
+    LoadResult result = generator().build().run();
+
+    assertThat(result.errors()).isEmpty();
+    assertThat(mostInFlight.get()).isEqualTo(4);
     assertThat(mostConnections.get()).isEqualTo(1);
   }
 

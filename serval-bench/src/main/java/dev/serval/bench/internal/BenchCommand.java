@@ -34,7 +34,7 @@ public final class BenchCommand {
         --warmup SECONDS        warmup of each load phase (default 3)
         --duration SECONDS      measured window of each load phase (default 10)
         --server-warmup SECONDS untimed load on the server before its first phase, so its JIT
-                                has compiled the hot paths (default 20)
+                                has compiled the hot paths (default 20, with --grpc 40)
         --server-layout IxT     the server's runtime threads, instances x intra-op threads;
                                 many-row results are compared with the raw runtime in this
                                 layout (default 1x(cores/2), Serval's default config)
@@ -248,6 +248,11 @@ public final class BenchCommand {
       }
     }
     b.grpcComparison();
+    if (!o.containsKey("--server-warmup")) {
+      // Both JVMs compile the gRPC path (grpc-java, Armeria's gRPC layer) much later than the
+      // REST one: at 20 s, split between the two shapes, the gRPC phase still ran partly cold.
+      b.serverWarmup(Duration.ofSeconds(40));
+    }
     if (!o.containsKey("--clients")) {
       b.singleRowClients(32);
     }

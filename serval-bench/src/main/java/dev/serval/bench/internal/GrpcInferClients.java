@@ -1,84 +1,81 @@
 package dev.serval.bench.internal;
 
-import com.linecorp.armeria.client.ClientFactory;
-import com.linecorp.armeria.client.grpc.GrpcClients;
-import dev.serval.grpc.api.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
+import dev.serval.grpc.api.GRPCInferenceServiceGrpc;
+import dev.serval.grpc.api.GRPCInferenceServiceGrpc.GRPCInferenceServiceStub;
 import dev.serval.grpc.api.ModelInferRequest;
+import dev.serval.grpc.api.ModelInferResponse;
 import dev.serval.grpc.api.ServerLiveRequest;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * gRPC clients that share one cleartext HTTP/2 connection: each client's call is one stream on
- * it, the way a gRPC application with one channel loads a server.
+ * gRPC clients as an application that wants throughput writes them with grpc-java: one channel
+ * (one cleartext HTTP/2 connection, Netty transport), the asynchronous stub, and callbacks run
+ * directly on the channel's I/O thread ({@code directExecutor}). Each loop keeps one
+ * {@code ModelInfer} call in flight and starts its next call from the previous one's callback,
+ * so no thread waits per call.
  */
 public final class GrpcInferClients implements InferClients {
-  private static final long UNAVAILABLE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /** A refused or reset connection fails fast: wait this long before the next call. */
+  private static final Executor UNAVAILABLE_BACKOFF =
+      CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS);
 
-  private final ClientFactory factory;
-  private final GRPCInferenceServiceBlockingStub stub;
+  private final ManagedChannel channel;
+  private final GRPCInferenceServiceStub stub;
   private final ModelInferRequest request;
-  private final int count;
+  private final long deadlineNanos;
 
-  private GrpcInferClients(ClientFactory factory, GRPCInferenceServiceBlockingStub stub,
-      ModelInferRequest request, int count) {
-    this.factory = factory;
-    this.stub = stub;
+  private GrpcInferClients(ManagedChannel channel, ModelInferRequest request, Duration timeout) {
+    this.channel = channel;
+    this.stub = GRPCInferenceServiceGrpc.newStub(channel);
     this.request = request;
-    this.count = count;
+    this.deadlineNanos = timeout.toNanos();
   }
 
   /**
    * Opens the connection to {@code address} with one {@code ServerLive} call.
    *
-   * @param timeout for connecting and for each call
-   * @param request the call every client makes
+   * @param timeout the deadline of that call and of each {@code ModelInfer} call
+   * @param request the call every loop makes
    * @throws IllegalStateException when the server does not answer
    */
-  public static GrpcInferClients connect(InetSocketAddress address, Duration timeout, int count,
+  public static GrpcInferClients connect(InetSocketAddress address, Duration timeout,
       ModelInferRequest request) {
-    Checks.positive("count", count);
-    ClientFactory factory = ClientFactory.builder().connectTimeout(timeout).build();
-    GRPCInferenceServiceBlockingStub stub = GrpcClients
-        .builder("h2c://" + address.getHostString() + ":" + address.getPort())
-        .factory(factory)
-        .responseTimeout(timeout)
-        .build(GRPCInferenceServiceBlockingStub.class);
+    Checks.positive("timeout", timeout);
+    ManagedChannel channel = NettyChannelBuilder
+        .forAddress(address, InsecureChannelCredentials.create())
+        .directExecutor()
+        .build();
     try {
-      stub.serverLive(ServerLiveRequest.getDefaultInstance());
+      GRPCInferenceServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS)
+          .serverLive(ServerLiveRequest.getDefaultInstance());
     } catch (StatusRuntimeException e) {
-      factory.close();
+      channel.shutdownNow();
       throw new IllegalStateException("cannot call gRPC on " + address + ": " + e.getStatus(), e);
     }
-    return new GrpcInferClients(factory, stub, request, count);
+    return new GrpcInferClients(channel, request, timeout);
   }
 
+  /** Any number of loops: each is one more stream in flight on the connection. */
   @Override
-  public List<InferClient> clients() {
-    return Collections.nCopies(count, this::call);
+  public Workers start(List<? extends ClosedLoop> loops) {
+    Workers workers = Workers.expect(loops.size());
+    loops.forEach(loop -> new Calls(loop, workers).next());
+    return workers;
   }
 
-  private RequestFailure call() {
-    try {
-      stub.modelInfer(request);
-      return null;
-    } catch (StatusRuntimeException e) {
-      Status status = e.getStatus();
-      if (status.getCode() == Status.Code.UNAVAILABLE) {
-        // a refused or reset connection fails fast; do not spin on it
-        LockSupport.parkNanos(UNAVAILABLE_BACKOFF_NANOS);
-      }
-      return new RequestFailure(status.getCode().name(), status.toString());
-    }
-  }
-
-  /** Closing the connection fails the calls still open on it. */
+  /** Closing the channel fails the calls still open on it. */
   @Override
   public void abort() {
     close();
@@ -86,6 +83,61 @@ public final class GrpcInferClients implements InferClients {
 
   @Override
   public void close() {
-    factory.close();
+    channel.shutdownNow();
+  }
+
+  /**
+   * One loop's calls, each started when the previous one has ended. What the loop throws ends
+   * it here: grpc-java would only log an exception from a callback, and the loop would hang.
+   */
+  private final class Calls implements StreamObserver<ModelInferResponse> {
+    private final ClosedLoop loop;
+    private final Workers workers;
+    private long start;
+
+    Calls(ClosedLoop loop, Workers workers) {
+      this.loop = loop;
+      this.workers = workers;
+    }
+
+    void next() {
+      try {
+        start = System.nanoTime();
+        if (!loop.sendsAt(start)) {
+          workers.ended();
+          return;
+        }
+        stub.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS).modelInfer(request, this);
+      } catch (RuntimeException e) {
+        workers.failed(e);
+      }
+    }
+
+    @Override
+    public void onNext(ModelInferResponse response) {
+      // the result's content is not part of the measurement
+    }
+
+    @Override
+    public void onCompleted() {
+      ended(null, Runnable::run);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      Status status = Status.fromThrowable(t);
+      ended(new RequestFailure(status.getCode().name(), status.toString()),
+          status.getCode() == Status.Code.UNAVAILABLE ? UNAVAILABLE_BACKOFF : Runnable::run);
+    }
+
+    private void ended(RequestFailure failure, Executor nextCall) {
+      try {
+        loop.completed(start, failure);
+      } catch (RuntimeException e) {
+        workers.failed(e);
+        return;
+      }
+      nextCall.execute(this::next);
+    }
   }
 }

@@ -42,9 +42,25 @@ public final class HttpInferClients implements InferClients {
     return clients;
   }
 
+  /** Drives each loop from its own thread, over its own connection. */
   @Override
-  public List<InferClient> clients() {
-    return connections.stream().<InferClient>map(c -> () -> exchange(c)).toList();
+  public Workers start(List<? extends ClosedLoop> loops) {
+    if (loops.size() > connections.size()) {
+      throw new IllegalArgumentException("loops must be at most the " + connections.size()
+          + " connections but were " + loops.size());
+    }
+    List<Runnable> tasks = new ArrayList<>();
+    for (int i = 0; i < loops.size(); i++) {
+      ClosedLoop loop = loops.get(i);
+      HttpConnection connection = connections.get(i);
+      tasks.add(() -> {
+        long start;
+        while (loop.sendsAt(start = System.nanoTime())) {
+          loop.completed(start, exchange(connection));
+        }
+      });
+    }
+    return Workers.start("serval-bench-client-", tasks);
   }
 
   private RequestFailure exchange(HttpConnection connection) {

@@ -6,7 +6,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A benchmark phase's loops, each on its own platform thread. */
+/**
+ * A benchmark phase's loops and the wait for their end: each loop runs on its own platform
+ * thread ({@link #start}), or on threads it does not own, such as a client's I/O thread, and
+ * reports its end ({@link #expect}).
+ */
 public final class Workers {
   private final CountDownLatch done;
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -17,7 +21,7 @@ public final class Workers {
 
   /** Starts one daemon thread per task. */
   public static Workers start(String namePrefix, List<Runnable> tasks) {
-    Workers workers = new Workers(tasks.size());
+    Workers workers = expect(tasks.size());
     for (int i = 0; i < tasks.size(); i++) {
       Runnable task = tasks.get(i);
       Thread thread = new Thread(() -> {
@@ -26,13 +30,29 @@ public final class Workers {
         } catch (RuntimeException e) {
           workers.failure.compareAndSet(null, e);
         } finally {
-          workers.done.countDown();
+          workers.ended();
         }
       }, namePrefix + i);
       thread.setDaemon(true);
       thread.start();
     }
     return workers;
+  }
+
+  /** Waits for {@code count} loops, each of which calls {@link #ended()} once. */
+  public static Workers expect(int count) {
+    return new Workers(count);
+  }
+
+  /** Counts one loop as ended. */
+  public void ended() {
+    done.countDown();
+  }
+
+  /** Counts one loop as ended by {@code e}, which {@link #await()} throws if it is the first. */
+  public void failed(RuntimeException e) {
+    failure.compareAndSet(null, e);
+    ended();
   }
 
   /** Waits until every task has ended or {@link System#nanoTime()} reaches {@code deadline}. */
