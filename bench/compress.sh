@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Issue 5's compression benchmark (serval-bench CompressionBenchmark): int8 on the digits MLP and
+# CNN trained here (file size, top-1), int8-dynamic on an MLP 512-2048-2048-512 (rows/s at batch
+# 64), structured pruning 50% + low-rank on a digits MLP 64-512-512-10 (rows/s, top-1), and what
+# the accuracy gate picks for that pruning with a 1-point tolerance. Speed: one intra-op thread,
+# original and compressed model timed in alternating rounds, medians.
+#
+# Usage: bench/compress.sh [--no-build] [-- CompressionBenchmark options: --epochs N --rounds N
+#        --runs N --low-rank R]   (--no-build reuses serval-bench as last built and installed)
+# Results go to bench/results/compress-<UTC time>/ (report.json, report.json.md, uptime.txt).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build=yes
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-build) build=no; shift ;;
+    --) shift; break ;;
+    *) echo "bench/compress.sh: unknown option '$1' (see the header of this script)" >&2; exit 2 ;;
+  esac
+done
+
+results="$root/bench/results/compress-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$results"
+if [[ "$build" == yes ]]; then
+  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests install -pl serval-bench -am)
+fi
+(cd "$root" && mvn -q -B -Dstyle.color=never -pl serval-bench dependency:build-classpath \
+  -Dmdep.outputFile="$results/classpath" >/dev/null)
+
+uptime | tee "$results/uptime.txt" >&2
+java -cp "$root/serval-bench/target/classes:$(cat "$results/classpath")" \
+  dev.serval.bench.CompressionBenchmark --work-dir "$results/models" \
+  --output "$results/report.json" "$@"
+uptime | tee -a "$results/uptime.txt" >&2
+echo "results in $results" >&2
