@@ -1,6 +1,7 @@
 package dev.serval.server.cli;
 
 import dev.serval.tune.Direction;
+import dev.serval.tune.Objective;
 import dev.serval.tune.Param;
 import dev.serval.tune.SearchSpace;
 import dev.serval.tune.Study;
@@ -39,6 +40,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -125,6 +127,8 @@ final class TuneCommand implements Callable<Integer> {
       + " running trials are marked alive; silent twice as long, they fail (default: 30s).")
   String heartbeat;
 
+  @Mixin TrialJobOptions jobs;
+
   @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and arguments.")
   List<String> command;
 
@@ -167,15 +171,19 @@ final class TuneCommand implements Callable<Integer> {
     CommandObjective objective = new CommandObjective(command,
         searchSpace.params().stream().map(Param::name).collect(Collectors.toSet()),
         parseTimeout(), timer);
+    Optional<JobObjective> asJobs =
+        jobs.objective(searchSpace, command, parseTimeout(), study.name());
     Thread onCtrlC = new Thread(() -> {
       study.stop();
       objective.cancel();
+      asJobs.ifPresent(JobObjective::cancel);
       awaitQuietly(finished);
     }, "serval-tune-interrupt");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     try {
       if (remaining > 0) {
-        study.optimize(objective, remaining, parallel, workers);
+        study.optimize(asJobs.<Objective>map(o -> o).orElse(objective), remaining, parallel,
+            workers);
       } else {
         spec.commandLine().getErr().println("study " + study.name() + " already has "
             + study.trials().size() + " trials (--trials " + trials + ")");
