@@ -91,6 +91,13 @@ public record JobSpec(
     return Placeholders.substitute("output model path", output.path(), values(outputDir));
   }
 
+  /** The output model's lineage file with every placeholder replaced; null when it has none. */
+  public String resolvedLineage(OutputModel output, Path outputDir) {
+    return output.lineage() == null ? null
+        : Placeholders.substitute("output model lineage path", output.lineage(),
+            values(outputDir));
+  }
+
   private Map<String, String> values(Path outputDir) {
     Map<String, String> values = new HashMap<>(params);
     values.put(Placeholders.OUTPUT_DIR, outputDir.toString());
@@ -114,6 +121,9 @@ public record JobSpec(
     }
     for (OutputModel output : outputs) {
       knownNames("output model path", output.path(), params);
+      if (output.lineage() != null) {
+        knownNames("output model lineage path", output.lineage(), params);
+      }
     }
   }
 
@@ -170,7 +180,11 @@ public record JobSpec(
     }
 
     public Builder outputModel(String model, String path) {
-      outputs.add(new OutputModel(model, path));
+      return outputModel(new OutputModel(model, path));
+    }
+
+    public Builder outputModel(OutputModel output) {
+      outputs.add(output);
       return this;
     }
 

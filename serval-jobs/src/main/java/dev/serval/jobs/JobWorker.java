@@ -61,6 +61,7 @@ public final class JobWorker implements AutoCloseable {
   private final BlockingQueue<Integer> freeSlots;
   private final Optional<Path> taskset;
   private final ScheduledExecutorService sweeper;
+  private final Map<String, List<String>> programs;
   private JobQueue.Consumption consumption;
   private volatile boolean stopping;
 
@@ -81,6 +82,7 @@ public final class JobWorker implements AutoCloseable {
     for (int i = 0; i < b.slots; i++) {
       freeSlots.add(i);
     }
+    this.programs = Map.copyOf(b.programs);
     this.taskset = b.pin ? CpuBudget.findTaskset(System.getenv("PATH")) : Optional.empty();
     this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread thread = new Thread(r, "serval-jobs-sweeper");
@@ -212,8 +214,8 @@ public final class JobWorker implements AutoCloseable {
     CpuBudget cpu = CpuBudget.forSlot(slot, spec.cpuThreads() == null ? cpuThreads
         : spec.cpuThreads(), Runtime.getRuntime().availableProcessors(), taskset);
     cpu.applyTo(env);
-    AttemptRunner.Attempt run = new AttemptRunner.Attempt(spec.resolvedCommand(outputDir),
-        workDir, env, spec.timeout(), cpu, log, maxLogBytes);
+    AttemptRunner.Attempt run = new AttemptRunner.Attempt(
+        withPrograms(spec.resolvedCommand(outputDir)), workDir, env, spec.timeout(), cpu, log, maxLogBytes);
     Outcome outcome = runner.run(run, () -> stillMine(job.id(), attempt),
         point -> db.transaction(c -> {
           JobRows.putMetric(c, job.id(), attempt, point);
@@ -226,6 +228,17 @@ public final class JobWorker implements AutoCloseable {
       }));
     }
     return outcome;
+  }
+
+  /** The command with a program this worker provides replaced by how it runs it. */
+  private List<String> withPrograms(List<String> command) {
+    List<String> program = programs.get(command.get(0));
+    if (program == null) {
+      return command;
+    }
+    List<String> expanded = new ArrayList<>(program);
+    expanded.addAll(command.subList(1, command.size()));
+    return expanded;
   }
 
   private static Path metricsFile(Path folder, int attempt) {
@@ -384,6 +397,7 @@ public final class JobWorker implements AutoCloseable {
     private long maxOutputBytes = 1L << 30;
     private Duration validationTimeout = Duration.ofMinutes(10);
     private LongSupplier nanos = System::nanoTime;
+    private final Map<String, List<String>> programs = new HashMap<>();
 
     private Builder() {}
 
@@ -470,6 +484,21 @@ public final class JobWorker implements AutoCloseable {
       require(timeout != null && !timeout.isNegative() && !timeout.isZero(),
           "validationTimeout must be positive, got " + timeout);
       this.validationTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * A program this worker provides: a job whose command starts with {@code name} runs
+     * {@code command} followed by the job's other arguments, e.g. {@code serval} as the
+     * {@code java -cp ... Main} of this worker's own Serval, so that built-in trainers run as
+     * child processes with the same timeout, cancellation, CPU budget and log as any job.
+     */
+    public Builder program(String name, List<String> command) {
+      require(name != null && !name.isBlank() && !name.contains("/"),
+          "program name must be a plain name without '/', got '" + name + "'");
+      require(command != null && !command.isEmpty(),
+          "program " + name + " needs a command, got " + command);
+      programs.put(name, List.copyOf(command));
       return this;
     }
 

@@ -10,11 +10,22 @@ import dev.serval.jobs.internal.Checks;
  * @param model registry model name
  * @param path file relative to the job's work directory, or under {@code {output_dir}}; may use
  *     {@code {param}} placeholders
+ * @param lineage a JSON file the job writes beside the model, saying where the model came from
+ *     ({@code parent_model}, {@code parent_version}, {@code transform}, {@code settings}), or
+ *     null when the job itself is the whole story; same path rules as {@code path}
  */
-public record OutputModel(String model, String path) {
+public record OutputModel(String model, String path, String lineage) {
   public OutputModel {
     Checks.modelName("output model name", model);
     Checks.declaredPath("output model path", path);
+    if (lineage != null) {
+      Checks.declaredPath("output model lineage path", lineage);
+    }
+  }
+
+  /** A model file without a lineage file. */
+  public OutputModel(String model, String path) {
+    this(model, path, null);
   }
 
   /** {@code NAME=PATH}, as the command line writes it. */

@@ -160,6 +160,58 @@ class JobWorkerTest {
   }
 
   @Test
+  void lineageFileOfTheJobNamesTheParentTransformAndSettings() throws IOException {
+    fixture.worker(w -> { });
+    Path model = dir.resolve("mlp.onnx");
+    SampleModels.write(SampleModels.mlp(4, new int[] {8}, 3, 1), model);
+    Path lineage = Files.writeString(dir.resolve("lineage.json"), "{\"parent_model\":"
+        + " \"teacher\", \"parent_version\": 2, \"transform\": \"distillation\","
+        + " \"settings\": {\"temperature\": 4}}");
+    JobRecord job = jobs.submit(shell("distil", "cp " + model + " {output_dir}/m.onnx; cp "
+        + lineage + " {output_dir}/lineage.json")
+        .outputModel(new OutputModel("student", "{output_dir}/m.onnx", "{output_dir}/lineage.json"))
+        .build());
+
+    JobRecord done = fixture.awaitFinished(job.id());
+
+    assertThat(done.state()).as(done.reason()).isEqualTo(JobState.SUCCEEDED);
+    VersionRecord version = fixture.registry.getVersion("student", 1);
+    assertThat(version.lineage().parentModel()).isEqualTo("teacher");
+    assertThat(version.lineage().parentVersion()).isEqualTo(2);
+    assertThat(version.lineage().transform()).isEqualTo("distillation");
+    assertThat(version.lineage().jobId()).isEqualTo(job.id());
+    assertThat(version.lineage().settingsJson()).contains("\"temperature\":4",
+        "\"job\":{\"job\":\"" + job.id() + "\"");
+  }
+
+  @Test
+  void malformedLineageFileFailsTheJob() throws IOException {
+    fixture.worker(w -> { });
+    Path model = dir.resolve("mlp.onnx");
+    SampleModels.write(SampleModels.mlp(4, new int[] {8}, 3, 1), model);
+    Path lineage = Files.writeString(dir.resolve("l.json"), "{\"parent\": 1}");
+    JobRecord job = jobs.submit(shell("bad-lineage", "cp " + model + " {output_dir}/m.onnx; cp "
+        + lineage + " {output_dir}/l.json")
+        .outputModel(new OutputModel("bad-lineage", "{output_dir}/m.onnx", "{output_dir}/l.json"))
+        .build());
+
+    assertThat(fixture.awaitFinished(job.id()).reason())
+        .contains("must be a JSON object with parent_model, parent_version");
+  }
+
+  @Test
+  void programOfTheWorkerRunsInPlaceOfTheJobsFirstArgument() {
+    fixture.worker(w -> w.program("builtin", List.of("echo", "run by the worker:")));
+    JobRecord job = jobs.submit(JobSpec.builder("builtin", List.of("builtin", "{x}"))
+        .param("x", "42").build());
+
+    JobRecord done = fixture.awaitFinished(job.id());
+
+    assertThat(done.state()).as(done.reason()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(fixture.log(job.id(), null)).isEqualTo("run by the worker: 42\n");
+  }
+
+  @Test
   void outputThatIsNotAModelFailsTheJob() {
     fixture.worker(w -> { });
     JobRecord job = jobs.submit(shell("junk", "echo junk > {output_dir}/m.onnx")

@@ -73,9 +73,10 @@ public final class TrainedModel implements Teacher {
   }
 
   /** The predicted class of each row (classifier only). */
+  @Override
   public int[] classify(float[] features, int rows) {
     require(task == Task.CLASSIFICATION, "a regressor has no classes; use predict");
-    return argmax(logits(features, rows), rows, outputWidth());
+    return Teacher.topClasses(logits(features, rows), rows, outputWidth());
   }
 
   /** Loss and metric (accuracy, or RMSE for a regressor) on {@code data}. */
@@ -104,24 +105,12 @@ public final class TrainedModel implements Teacher {
       return new Evaluation(task, mse, Math.sqrt(mse));
     }
     double loss = Losses.softCrossEntropy(output, targets, rows, width, 1, 1, unusedGrad);
-    int[] predicted = argmax(output, rows, width);
+    int[] predicted = Teacher.topClasses(output, rows, width);
     int correct = 0;
     for (int n = 0; n < rows; n++) {
       correct += predicted[n] == data.label(n) ? 1 : 0;
     }
     return new Evaluation(task, loss, (double) correct / rows);
-  }
-
-  private static int[] argmax(float[] values, int rows, int width) {
-    int[] best = new int[rows];
-    for (int n = 0; n < rows; n++) {
-      for (int k = 1; k < width; k++) {
-        if (values[n * width + k] > values[n * width + best[n]]) {
-          best[n] = k;
-        }
-      }
-    }
-    return best;
   }
 
   /** The model as a serialized ONNX {@code ModelProto} (IR 8, opset 17). */

@@ -60,7 +60,12 @@ public final class OutputPublisher {
     List<Path> allowed = List.of(workDir.toRealPath(), outputDir.toRealPath());
     for (OutputModel output : spec.outputModels()) {
       Path file = checkedFile(output, spec.resolvedPath(output, outputDir), workDir, allowed);
-      pushed.accept(push(jobId, spec, output.model(), file));
+      String lineageFile = spec.resolvedLineage(output, outputDir);
+      Lineage lineage = lineageFile == null
+          ? new Lineage(null, null, jobId, "job", SpecJson.lineage(jobId, spec))
+          : LineageFile.read(checkedFile(output, lineageFile, workDir, allowed), jobId,
+              SpecJson.lineage(jobId, spec));
+      pushed.accept(push(jobId, spec, output.model(), file, lineage));
     }
   }
 
@@ -84,9 +89,8 @@ public final class OutputPublisher {
     return real;
   }
 
-  private PublishedModel push(String jobId, JobSpec spec, String model, Path file)
-      throws IOException {
-    Lineage lineage = new Lineage(null, null, jobId, "job", SpecJson.lineage(jobId, spec));
+  private PublishedModel push(String jobId, JobSpec spec, String model, Path file,
+      Lineage lineage) throws IOException {
     VersionMetadata metadata = new VersionMetadata("made by job " + jobId + " (" + spec.name()
         + ")", Map.of("job", jobId), lineage);
     VersionRecord pushed;

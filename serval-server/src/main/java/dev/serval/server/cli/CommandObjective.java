@@ -27,9 +27,9 @@ import java.util.regex.Pattern;
  */
 final class CommandObjective implements Objective {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}\\s]+)}");
-  private static final Pattern NUMBER =
+  static final Pattern NUMBER =
       Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?|[-+]?Infinity");
-  private static final Pattern REPORT =
+  static final Pattern REPORT =
       Pattern.compile("serval\\.report\\s+(\\d+)\\s+(\\S+)");
 
   private final List<String> command;

@@ -2,6 +2,7 @@ package dev.serval.server.cli;
 
 import dev.serval.jobs.Durations;
 import dev.serval.jobs.JobWorker;
+import dev.serval.jobs.RabbitMqJobQueue;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
@@ -24,6 +25,11 @@ final class JobOptions {
   @Option(names = "--max-job-output", paramLabel = "BYTES", defaultValue = "1073741824",
       description = "Largest output folder a job may leave (default: ${DEFAULT-VALUE}).")
   long maxOutputBytes = 1L << 30;
+
+  @Option(names = "--job-queue", paramLabel = "NAME", defaultValue = "serval.jobs",
+      description = "With --broker: the RabbitMQ queue of the jobs; the servers and workers of"
+          + " one cluster use the same (default: ${DEFAULT-VALUE}).")
+  String queue = RabbitMqJobQueue.DEFAULT_QUEUE;
 
   /** Applies these options to a worker's builder. */
   Consumer<JobWorker.Builder> worker() {

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +20,8 @@ import java.util.function.Consumer;
  * service over the registry's database, and optionally a worker. Closed worker first.
  */
 final class JobSystem implements AutoCloseable {
+  /** The program name by which a job runs this Serval (e.g. its built-in trainers). */
+  static final String SERVAL_PROGRAM = "serval";
   private static final Duration DATABASE_POLL = Duration.ofMillis(500);
 
   final Jobs jobs;
@@ -38,11 +41,17 @@ final class JobSystem implements AutoCloseable {
    */
   static JobSystem open(ModelRegistry registry, RegistryService service, Path dataDir,
       URI broker, Consumer<JobWorker.Builder> worker) {
+    return open(registry, service, dataDir, broker, RabbitMqJobQueue.DEFAULT_QUEUE, worker);
+  }
+
+  /** @param queueName the RabbitMQ queue of the jobs, when there is a broker */
+  static JobSystem open(ModelRegistry registry, RegistryService service, Path dataDir,
+      URI broker, String queueName, Consumer<JobWorker.Builder> worker) {
     JobQueue queue;
     try {
       queue = broker == null
           ? new DatabaseJobQueue(registry.database(), Clock.systemUTC(), DATABASE_POLL)
-          : RabbitMqJobQueue.connect(broker, RabbitMqJobQueue.DEFAULT_QUEUE);
+          : RabbitMqJobQueue.connect(broker, queueName);
     } catch (ServalException e) {
       throw new CommandException(e.getMessage());
     }
@@ -52,12 +61,13 @@ final class JobSystem implements AutoCloseable {
           .queue(queue).build();
       JobWorker started = null;
       if (worker != null) {
-        JobWorker.Builder builder = JobWorker.builder().jobs(jobs).queue(queue).registry(service);
+        JobWorker.Builder builder = JobWorker.builder().jobs(jobs).queue(queue).registry(service)
+            .program(SERVAL_PROGRAM, servalCommand());
         worker.accept(builder);
         started = builder.build().start();
       }
       return new JobSystem(jobs, queue, started, broker == null ? "the database"
-          : "RabbitMQ queue " + RabbitMqJobQueue.DEFAULT_QUEUE);
+          : "RabbitMQ queue " + queueName);
     } catch (RuntimeException e) {
       if (jobs != null) {
         jobs.close();
@@ -65,6 +75,16 @@ final class JobSystem implements AutoCloseable {
       queue.close();
       throw e;
     }
+  }
+
+  /**
+   * This process's Java and class path running the CLI: a child JVM of the fat jar (or of the
+   * test class path), so that a built-in trainer is an ordinary process that a timeout or a
+   * cancellation kills like any other job.
+   */
+  static List<String> servalCommand() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
   }
 
   String describe() {

@@ -12,9 +12,11 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,7 +55,10 @@ final class JobsCommand implements Runnable {
         "Queue CMD ARG... as a job and print its id. In the arguments, {k} is replaced by",
         "--param k=v and {output_dir} by the job's output folder (also $SERVAL_OUTPUT_DIR).",
         "Lines 'serval.metric NAME VALUE [STEP]' on its output are stored as metrics.",
-        "Example: ./serval jobs submit --name t --param lr=0.1 -- python train.py --lr {lr}"
+        "Example: ./serval jobs submit --name t --param lr=0.1 -- python train.py --lr {lr}",
+        "Built-in trainer (no Python; --param sets its parameters, see ./serval train -h):",
+        "  ./serval jobs submit --name d --trainer mlp --data digits --param hidden=64"
+            + " --output-model digits-mlp"
       })
   static final class Submit extends ModelsCommand.ClientCommand {
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "Job name.")
@@ -84,8 +89,14 @@ final class JobsCommand implements Runnable {
 
     @Option(names = "--output-model", paramLabel = "NAME=PATH",
         description = "A model file the job writes, pushed to the registry as NAME when it"
-            + " succeeds, e.g. digits={output_dir}/model.onnx; repeatable.")
+            + " succeeds, e.g. digits={output_dir}/model.onnx; repeatable. With --trainer: NAME.")
     List<String> outputs = new ArrayList<>();
+
+    @Option(names = "--trainer", paramLabel = "TRAINER",
+        description = "Run the built-in trainer mlp or cnn instead of a command.")
+    TrainerSettings.Kind trainer;
+
+    @Mixin TrainingDataOptions input;
 
     @Option(names = "--cpu-threads", paramLabel = "N",
         description = "CPU threads the job may use (default: the worker's).")
@@ -95,15 +106,17 @@ final class JobsCommand implements Runnable {
         + " it SUCCEEDED.")
     boolean wait;
 
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and arguments.")
-    List<String> command;
+    @Parameters(arity = "0..*", paramLabel = "CMD",
+        description = "The program and arguments (none with --trainer).")
+    List<String> command = new ArrayList<>();
 
     @Override
     int run(ServalClient client, PrintWriter out) {
       ObjectNode body = JSON.createObjectNode();
       body.put("name", name);
-      body.set("command", JSON.valueToTree(command));
-      body.set("params", JSON.valueToTree(pairs("--param", params)));
+      Map<String, String> values = pairs("--param", params);
+      body.set("command", JSON.valueToTree(command(values)));
+      body.set("params", JSON.valueToTree(values));
       body.set("env", JSON.valueToTree(pairs("--env", env)));
       body.put("work_dir", workDir);
       if (timeout != null) {
@@ -111,19 +124,56 @@ final class JobsCommand implements Runnable {
       }
       body.put("retries", retries);
       body.put("retry_delay_seconds", seconds("--retry-delay", retryDelay));
-      body.set("output_models", JSON.valueToTree(outputs.stream().map(OutputModel::parse)
-          .map(o -> Map.of("model", o.model(), "path", o.path())).toList()));
+      body.set("output_models", JSON.valueToTree(outputModels()));
       if (cpuThreads != null) {
         body.put("cpu_threads", cpuThreads);
       }
+      return send(this, client, body, wait, out);
+    }
+
+    /** Queues the job; prints its id, or follows its log until it ends when waiting. */
+    static int send(ModelsCommand.ClientCommand command, ServalClient client, ObjectNode body,
+        boolean wait, PrintWriter out) {
       JsonNode job = client.postJson(JobsRoutes.PREFIX, body);
       String id = job.path("id").asText();
       if (!wait) {
-        return print(job, out, j -> out.println(id));
+        return command.print(job, out, j -> out.println(id));
       }
-      spec.commandLine().getErr().println("Job " + id + " queued; following its log ...");
-      spec.commandLine().getErr().flush();
-      return Logs.follow(client, id, null, out, spec.commandLine().getErr());
+      PrintWriter err = command.spec.commandLine().getErr();
+      err.println("Job " + id + " queued; following its log ...");
+      err.flush();
+      return Logs.follow(client, id, null, out, err);
+    }
+
+    private List<String> command(Map<String, String> values) {
+      if (trainer == null) {
+        if (command.isEmpty() || input.given()) {
+          throw new UsageException(command.isEmpty()
+              ? "give the job's command after --, or --trainer mlp|cnn --data DATA"
+              : "--data and --label go with --trainer, not with a command");
+        }
+        return command;
+      }
+      if (!command.isEmpty()) {
+        throw new UsageException("--trainer runs the built-in trainer: give no command after it");
+      }
+      TrainerSettings.of(values).trainer(trainer, null);
+      return TrainCommand.jobCommand(trainer, input, values);
+    }
+
+    /** NAME=PATH; with --trainer, NAME alone names the trained model and its lineage. */
+    private List<Map<String, String>> outputModels() {
+      List<Map<String, String>> models = new ArrayList<>();
+      for (String text : outputs) {
+        if (trainer != null && !text.contains("=")) {
+          models.add(Map.of("model", text, "path", TrainCommand.MODEL_FILE,
+              "lineage", TrainCommand.LINEAGE_FILE));
+        } else {
+          OutputModel o = OutputModel.parse(text);
+          models.add(Map.of("model", o.model(), "path", o.path()));
+        }
+      }
+      return models;
     }
 
     private static double seconds(String option, String text) {
@@ -134,7 +184,7 @@ final class JobsCommand implements Runnable {
       }
     }
 
-    private static Map<String, String> pairs(String option, List<String> texts) {
+    static Map<String, String> pairs(String option, List<String> texts) {
       Map<String, String> out = new java.util.TreeMap<>();
       for (String text : texts) {
         int eq = text.indexOf('=');
@@ -244,6 +294,24 @@ final class JobsCommand implements Runnable {
     /** Prints the server-sent log lines, then the job's end; 0 when it SUCCEEDED. */
     static int follow(ServalClient client, String id, Integer attempt, PrintWriter out,
         PrintWriter err) {
+      JsonNode job = events(client, id, attempt, line -> {
+        out.println(line);
+        out.flush();
+      }, number -> {
+        err.println("--- attempt " + number + " ---");
+        err.flush();
+      });
+      err.println(summary(job));
+      err.flush();
+      return "SUCCEEDED".equals(job.path("state").asText()) ? 0 : ErrorHandler.FAILURE;
+    }
+
+    /**
+     * Follows the job's log as server-sent events: each line and each new attempt to the
+     * consumers, as they come; returns the finished job.
+     */
+    static JsonNode events(ServalClient client, String id, Integer attempt,
+        Consumer<String> lineSeen, Consumer<String> attemptStarted) {
       String path = jobPath(id) + "/logs?follow=true" + (attempt == null ? ""
           : "&attempt=" + attempt);
       String event = null;
@@ -254,16 +322,11 @@ final class JobsCommand implements Runnable {
           } else if (line.startsWith("data: ") || line.equals("data:")) {
             String data = line.length() > 6 ? line.substring(6) : "";
             if (event == null) {
-              out.println(data);
-              out.flush();
+              lineSeen.accept(data);
             } else if (event.equals("attempt")) {
-              err.println("--- attempt " + data + " ---");
-              err.flush();
+              attemptStarted.accept(data);
             } else if (event.equals("end")) {
-              JsonNode job = parse(data);
-              err.println(summary(job));
-              err.flush();
-              return "SUCCEEDED".equals(job.path("state").asText()) ? 0 : ErrorHandler.FAILURE;
+              return parse(data);
             } else {
               throw new CommandException("following the log of " + id + " failed: " + data);
             }

@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       JobsCommand.class,
       WorkerCommand.class,
+      TrainCommand.class,
+      DistillCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -18,7 +18,7 @@ final class ServerJobOptions {
 
   /** Opens the job system once the registry's service exists. */
   Function<RegistryService, JobSystem> system(ModelRegistry registry, Path data, URI broker) {
-    return service -> JobSystem.open(registry, service, data, broker,
+    return service -> JobSystem.open(registry, service, data, broker, worker.queue,
         noWorker ? null : worker.worker());
   }
 }

@@ -7,6 +7,7 @@ import dev.serval.server.studies.PrunerSpec;
 import dev.serval.server.studies.SamplerKind;
 import dev.serval.server.studies.StudiesApi;
 import dev.serval.tune.Direction;
+import dev.serval.tune.Objective;
 import dev.serval.tune.Param;
 import dev.serval.tune.SearchSpace;
 import dev.serval.tune.Study;
@@ -32,6 +33,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -122,13 +124,16 @@ final class TuneCommand implements Callable<Integer> {
 
   @Option(names = "--server", paramLabel = "URL", description = "Run trials of a study the"
       + " server at URL holds (ask, report and tell over its API); needs --study. Machines"
-      + " sharing the server tune one study.")
+      + " sharing the server tune one study. With --jobs: the server that runs the trials'"
+      + " jobs (default: $SERVAL_SERVER or http://127.0.0.1:8000).")
   String server;
 
   @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:SERVAL_API_KEY}",
       description = "API key for --server, when it was started with --auth (default:"
           + " $SERVAL_API_KEY).")
   String apiKey;
+
+  @Mixin TrialJobOptions jobs;
 
   @Parameters(arity = "1..*", paramLabel = "CMD", description = "The program and arguments.")
   List<String> command;
@@ -142,7 +147,7 @@ final class TuneCommand implements Callable<Integer> {
     SearchSpace searchSpace = readSpace();
     // Counted down once all is recorded and closed: a Ctrl-C halts the JVM when it opens.
     CountDownLatch finished = new CountDownLatch(1);
-    if (server != null) {
+    if (server != null && !jobs.jobs) {
       try {
         return runOnServer(searchSpace, finished);
       } finally {
@@ -153,9 +158,16 @@ final class TuneCommand implements Callable<Integer> {
     try {
       Study study = study(searchSpace, shared);
       int remaining = trials - study.trials().size();
-      return runTrials(searchSpace, study::stop, finished, (objective, workers) -> {
+      Optional<JobObjective> asJobs =
+          jobs.objective(searchSpace, command, parseTimeout(), study.name(), server, apiKey);
+      Runnable stop = () -> {
+        study.stop();
+        asJobs.ifPresent(JobObjective::cancel);
+      };
+      return runTrials(searchSpace, stop, finished, (objective, workers) -> {
         if (remaining > 0) {
-          study.optimize(objective, remaining, parallel, workers);
+          study.optimize(asJobs.<Objective>map(o -> o).orElse(objective), remaining, parallel,
+              workers);
         } else {
           alreadyDone(study.name(), study.trials().size());
         }

@@ -40,7 +40,8 @@ final class WorkerCommand implements Callable<Integer> {
         .executor(validations).build();
     JobSystem system;
     try {
-      system = JobSystem.open(opened, service, data, registry.broker, jobs.worker());
+      system = JobSystem.open(opened, service, data, registry.broker, jobs.queue,
+          jobs.worker());
     } catch (RuntimeException e) {
       validations.shutdownNow();
       opened.close();

@@ -4,66 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.serval.registry.ModelRegistry;
 import dev.serval.runtime.onnx.SampleModels;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The {@code jobs} commands against a real server with an embedded worker. */
-class JobsCommandTest {
-  private static final PrintStream CONSOLE = new PrintStream(OutputStream.nullOutputStream());
+class JobsCommandTest extends JobServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  @TempDir static Path dir;
-  private static ServerLauncher server;
   private static Path mlp;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
   @BeforeAll
-  static void startServer() throws IOException {
-    Path data = dir.resolve("data");
-    ModelRegistry registry = new RegistryOptions().open(data);
-    ListenOptions listen = new ListenOptions();
-    listen.host = "127.0.0.1";
-    listen.port = 0;
-    JobOptions options = new JobOptions();
-    options.slots = 2;
-    options.heartbeat = "200ms";
-    Launch launch = new Launch(listen, new ServingOptions(), new SecurityOptions(), null,
-        service -> JobSystem.open(registry, service, data, null, options.worker()));
-    server = ServerLauncher.start(Files.createDirectories(dir.resolve("repository")), registry,
-        launch, CONSOLE);
+  static void writeModel() throws IOException {
     mlp = dir.resolve("mlp.onnx");
     SampleModels.write(SampleModels.mlp(4, new int[] {8}, 3, 1), mlp);
   }
 
-  @AfterAll
-  static void stopServer() {
-    server.close(CONSOLE);
-  }
-
   /** {@code jobs SUBCOMMAND --server=URL ARGS...}: before any {@code --} that ends the options. */
   private int jobs(String... args) {
-    CommandLine cmd = Main.commandLine();
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
     java.util.List<String> full = new java.util.ArrayList<>(java.util.List.of("jobs", args[0],
-        "--server=http://127.0.0.1:" + server.port()));
+        "--server=" + url()));
     full.addAll(java.util.Arrays.asList(args).subList(1, args.length));
-    return cmd.execute(full.toArray(String[]::new));
+    return cli(full);
   }
 
   private JsonNode get(String id) throws IOException {
@@ -93,7 +61,7 @@ class JobsCommandTest {
     StringWriter versions = new StringWriter();
     models.setOut(new PrintWriter(versions, true));
     assertThat(models.execute("models", "versions", "cli-trained", "--server",
-        "http://127.0.0.1:" + server.port())).isZero();
+        url())).isZero();
     assertThat(versions.toString()).containsPattern("(?m)^1\\s+READY\\s.*made by job ");
   }
 
@@ -131,7 +99,7 @@ class JobsCommandTest {
       CommandLine cmd = Main.commandLine();
       cmd.setOut(new PrintWriter(followed, true));
       cmd.setErr(new PrintWriter(new StringWriter(), true));
-      cmd.execute("jobs", "logs", id, "-f", "--server", "http://127.0.0.1:" + server.port());
+      cmd.execute("jobs", "logs", id, "-f", "--server", url());
     });
     follower.start();
     Awaitility.await().until(() -> followed.toString().contains("started"));
