@@ -179,6 +179,10 @@ public final class Jobs implements AutoCloseable {
       queue.offer(id);
     } catch (QueueUnavailableException e) {
       log.warn("job {} stays queued until the queue takes it: {}", id, e.getMessage());
+      db.transaction(c -> {
+        JobRows.releasePublishLease(c, id);
+        return null;
+      });
       return false;
     }
     db.transaction(c -> {

@@ -175,6 +175,12 @@ public final class JobRows {
     return leased;
   }
 
+  /** Gives up a lease whose offer failed, so that the next dispatch round tries again at once. */
+  public static void releasePublishLease(Connection c, String id) throws SQLException {
+    Sql.update(c, "UPDATE job_jobs SET publish_lease_until = NULL WHERE id = ?"
+        + " AND enqueued_at IS NULL", id);
+  }
+
   public static void markEnqueued(Connection c, String id, Instant now) throws SQLException {
     Sql.update(c, "UPDATE job_jobs SET enqueued_at = ?, publish_lease_until = NULL"
         + " WHERE id = ? AND state = 'QUEUED'", now, id);
