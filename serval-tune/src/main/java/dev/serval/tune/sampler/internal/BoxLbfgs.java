@@ -6,7 +6,8 @@ import java.util.Iterator;
 
 /**
  * Minimises a smooth function inside a box with limited-memory BFGS: the two-loop recursion
- * gives the direction, a backtracking line search projects every trial point onto the box.
+ * gives the direction from the gradient of the coordinates not held at a bound, a backtracking
+ * line search projects every trial point onto the box.
  * Projection keeps it simple; it is enough for the few well-scaled hyperparameters of a GP.
  */
 public final class BoxLbfgs {
@@ -27,12 +28,20 @@ public final class BoxLbfgs {
   private final double[] upper;
   private final int maxIterations;
   private final double tolerance;
+  private final double gradientTolerance;
 
-  public BoxLbfgs(double[] lower, double[] upper, int maxIterations, double tolerance) {
+  /**
+   * Stops after {@code maxIterations}, when an iteration improves the value by less than
+   * {@code tolerance} times its magnitude, or when the gradient of the coordinates free to move
+   * is shorter than {@code gradientTolerance}.
+   */
+  public BoxLbfgs(double[] lower, double[] upper, int maxIterations, double tolerance,
+      double gradientTolerance) {
     this.lower = lower.clone();
     this.upper = upper.clone();
     this.maxIterations = maxIterations;
     this.tolerance = tolerance;
+    this.gradientTolerance = gradientTolerance;
   }
 
   public Result minimize(Objective f, double[] start) {
@@ -42,15 +51,24 @@ public final class BoxLbfgs {
     double fx = f.valueAndGradient(x, g);
     Deque<double[][]> memory = new ArrayDeque<>();
     for (int iteration = 0; iteration < maxIterations; iteration++) {
-      double[] direction = direction(g, memory);
-      if (dot(direction, g) >= 0) {
+      double[] free = freeGradient(x, g);
+      if (Math.sqrt(dot(free, free)) < gradientTolerance) {
+        break;
+      }
+      double[] direction = withoutBlocked(x, direction(free, memory));
+      double step = 1;
+      if (dot(direction, free) >= 0) {
         memory.clear();
-        direction = scaled(g, -1);
+        direction = scaled(free, -1);
+      }
+      if (memory.isEmpty()) {
+        // Without curvature pairs a unit step along a steep gradient overshoots, and every
+        // halving back costs an evaluation (a Cholesky factorisation in a GP fit).
+        step = 1 / Math.max(1, Math.sqrt(dot(free, free)));
       }
       double[] gNext = new double[n];
       double[] xNext = null;
       double fNext = Double.NaN;
-      double step = 1;
       for (int halving = 0; halving < MAX_HALVINGS; halving++, step /= 2) {
         double[] candidate = project(plus(x, scaled(direction, step)));
         fNext = f.valueAndGradient(candidate, gNext);
@@ -103,6 +121,29 @@ public final class BoxLbfgs {
       axpy(alphas[k] - beta, pair[0], q);
     }
     return scaled(q, -1);
+  }
+
+  /**
+   * The gradient without the components that push against an active bound: those coordinates
+   * cannot move, so they must neither steer the direction nor scale the first step.
+   */
+  private double[] freeGradient(double[] x, double[] g) {
+    return withoutBlocked(x, scaled(g, -1), g);
+  }
+
+  private double[] withoutBlocked(double[] x, double[] direction) {
+    return withoutBlocked(x, direction, direction);
+  }
+
+  /** {@code values} with zeros where {@code direction} leaves the box from a bound of x. */
+  private double[] withoutBlocked(double[] x, double[] direction, double[] values) {
+    double[] r = values.clone();
+    for (int i = 0; i < x.length; i++) {
+      if ((x[i] <= lower[i] && direction[i] < 0) || (x[i] >= upper[i] && direction[i] > 0)) {
+        r[i] = 0;
+      }
+    }
+    return r;
   }
 
   private double[] project(double[] x) {
