@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serval.bench.internal.Checks;
 import dev.serval.bench.internal.InterleavedTiming;
+import dev.serval.bench.internal.OptionPairs;
 import dev.serval.bench.internal.SyntheticInputs;
 import dev.serval.compress.AccuracyGate;
 import dev.serval.compress.BenchmarkSettings;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -94,28 +96,23 @@ public final class CompressionBenchmark {
    */
   public static int runCommand(String[] args, PrintStream out, PrintStream err) {
     Builder builder = builder();
-    Path output = null;
+    Path[] output = {null};
     try {
-      for (int i = 0; i < args.length; i += 2) {
-        String value = i + 1 < args.length ? args[i + 1] : "";
-        switch (args[i]) {
-          case "--epochs" -> builder.epochs(Integer.parseInt(value));
-          case "--rounds" -> builder.rounds(Integer.parseInt(value));
-          case "--runs" -> builder.runsPerRound(Integer.parseInt(value));
-          case "--low-rank" -> builder.lowRank(Integer.parseInt(value));
-          case "--work-dir" -> builder.workDir(Path.of(value));
-          case "--output" -> output = Path.of(value);
-          default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
-        }
-      }
+      OptionPairs.apply(args, Map.of(
+          "--epochs", v -> builder.epochs(Integer.parseInt(v)),
+          "--rounds", v -> builder.rounds(Integer.parseInt(v)),
+          "--runs", v -> builder.runsPerRound(Integer.parseInt(v)),
+          "--low-rank", v -> builder.lowRank(Integer.parseInt(v)),
+          "--work-dir", v -> builder.workDir(Path.of(v)),
+          "--output", v -> output[0] = Path.of(v)));
     } catch (IllegalArgumentException e) {
       err.println("compression benchmark: " + e.getMessage() + " (usage: [--epochs N]"
           + " [--rounds N] [--runs N] [--low-rank R] [--work-dir DIR] [--output FILE.json])");
       return 2;
     }
     CompressionBenchReport report = builder.build().run(err);
-    if (output != null) {
-      report.write(output, Path.of(output + ".md"));
+    if (output[0] != null) {
+      report.write(output[0], Path.of(output[0] + ".md"));
     }
     out.print(report.toMarkdown());
     return 0;

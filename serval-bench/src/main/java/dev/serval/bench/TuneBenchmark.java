@@ -1,5 +1,6 @@
 package dev.serval.bench;
 
+import dev.serval.bench.internal.OptionPairs;
 import dev.serval.bench.tune.BenchmarkFunction;
 import dev.serval.bench.tune.BenchmarkFunctions;
 import dev.serval.bench.tune.BestValues;
@@ -55,25 +56,21 @@ public final class TuneBenchmark {
   /** Runs the benchmark from command-line options; returns 0, or 2 on bad arguments. */
   public static int runCommand(String[] args, PrintStream out, PrintStream err) {
     Builder builder = builder();
-    Path output = null;
+    Path[] output = {null};
     try {
-      for (int i = 0; i < args.length; i += 2) {
-        String value = i + 1 < args.length ? args[i + 1] : "";
-        switch (args[i]) {
-          case "--seeds" -> builder.seeds(Integer.parseInt(value));
-          case "--trials" -> builder.trials(Integer.parseInt(value));
-          case "--output" -> output = Path.of(value);
-          default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
-        }
-      }
+      OptionPairs.apply(args, Map.of(
+          "--seeds", v -> builder.seeds(Integer.parseInt(v)),
+          "--trials", v -> builder.trials(Integer.parseInt(v)),
+          "--output", v -> output[0] = Path.of(v)));
     } catch (IllegalArgumentException e) {
       err.println("tune benchmark: " + e.getMessage()
           + " (usage: [--seeds N] [--trials N] [--output FILE.json])");
       return 2;
     }
     TuneReport report = builder.build().run(err);
-    if (output != null) {
-      ReportFormat.write(output, report.toJson(), Path.of(output + ".md"), report.toMarkdown());
+    if (output[0] != null) {
+      ReportFormat.write(output[0], report.toJson(), Path.of(output[0] + ".md"),
+          report.toMarkdown());
     }
     out.print(report.toMarkdown());
     return 0;
