@@ -67,7 +67,8 @@ abstract class SecurityStoreContract {
   void storesOnlyAHashOfTheSecret() {
     CreatedKey created = keys(Duration.ZERO).create(
         new NewKey("ops", Role.ADMIN, List.of(), Optional.empty(), ALICE));
-    String secret = created.token().substring(created.token().lastIndexOf('_') + 1);
+    // The id is hex; the secret, base64url, may itself contain '_'.
+    String secret = created.token().substring(created.token().indexOf('_', "sv_".length()) + 1);
 
     List<String> stored = db().transaction(c -> dev.serval.store.Sql.query(c,
         "SELECT * FROM security_keys", rs -> {
