@@ -50,11 +50,18 @@ public record CompressionOptions(
     long seed,
     Set<String> excludedNodes) {
 
-  /** The operators int8-dynamic writes for MatMul and Gemm. */
+  /** The operators int8-dynamic writes. */
   public enum Int8Kernels {
-    /** ONNX Runtime's fused DynamicQuantizeMatMul (com.microsoft domain). */
+    /**
+     * ONNX Runtime's fastest: its fused DynamicQuantizeMatMul (com.microsoft domain) for MatMul
+     * and Gemm; Conv stays a float Conv whose weight is stored as int8 and dequantized, because
+     * ONNX Runtime's ConvInteger is slower than its float Conv.
+     */
     CONTRIB,
-    /** Standard ONNX DynamicQuantizeLinear + MatMulInteger, readable by any runtime. */
+    /**
+     * Standard ONNX integer operators, readable by any runtime: DynamicQuantizeLinear +
+     * MatMulInteger, and ConvInteger.
+     */
     STANDARD
   }
 

@@ -32,18 +32,40 @@ class Int8DynamicTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"true,true", "false,false", "true,false"})
-  void quantizesConvolutionsWithConvInteger(boolean perChannel, boolean symmetric) {
+  @CsvSource({"STANDARD,true,true", "STANDARD,false,false", "STANDARD,true,false",
+      "CONTRIB,true,true", "CONTRIB,false,false", "CONTRIB,false,true"})
+  void quantizesEveryLayerOfACnn(Int8Kernels kernels, boolean perChannel, boolean symmetric) {
     Path cnn = TestModels.cnn(dir);
     Path out = dir.resolve("cnn-int8.onnx");
     CompressionReport report = Outputs.COMPRESSOR.compress(cnn, out,
-        CompressionOptions.builder(Method.INT8_DYNAMIC).perChannel(perChannel)
+        CompressionOptions.builder(Method.INT8_DYNAMIC).kernels(kernels).perChannel(perChannel)
             .symmetric(symmetric).build());
 
     assertThat(report.nodes()).extracting(NodeDecision::opType)
         .containsExactly("Conv", "Conv", "Gemm");
     assertThat(report.nodes()).allMatch(NodeDecision::changed);
     assertThat(Outputs.relativeError(cnn, out)).isLessThan(TOLERANCE);
+  }
+
+  @Test
+  void givesConvolutionsFloatKernelsOnInt8WeightsWithContribKernels() {
+    Path cnn = TestModels.cnn(dir);
+    Path out = dir.resolve("cnn-int8.onnx");
+    Outputs.COMPRESSOR.compress(cnn, out, CompressionOptions.builder(Method.INT8_DYNAMIC)
+        .perChannel(false).build());
+
+    assertThat(Outputs.opTypes(out)).containsExactly("DequantizeLinear", "Conv", "Relu",
+        "DequantizeLinear", "Conv", "Relu", "Flatten", "DynamicQuantizeMatMul");
+  }
+
+  @Test
+  void leavesOutZeroPointsOfSymmetricInt8Weights() {
+    Path cnn = TestModels.cnn(dir);
+    Path out = dir.resolve("cnn-int8.onnx");
+    Outputs.COMPRESSOR.compress(cnn, out, CompressionOptions.builder(Method.INT8_DYNAMIC)
+        .perChannel(false).symmetric(true).build());
+
+    assertThat(Outputs.initializerNames(out)).noneMatch(name -> name.contains("zero_point"));
   }
 
   @Test

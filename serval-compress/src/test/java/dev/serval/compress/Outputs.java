@@ -1,5 +1,8 @@
 package dev.serval.compress;
 
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.serval.compress.internal.ModelFiles;
 import dev.serval.compress.internal.ModelProbe;
 import dev.serval.core.Tensor;
 import dev.serval.runtime.onnx.OnnxBackend;
@@ -13,6 +16,18 @@ final class Outputs {
       Compressor.builder().backend(BACKEND).benchmark(BenchmarkSettings.none()).build();
 
   private Outputs() {}
+
+  /** The operator of each node of a model file, in graph order. */
+  static List<String> opTypes(Path model) {
+    return ModelFiles.read(model).getGraph().getNodeList().stream()
+        .map(NodeProto::getOpType).toList();
+  }
+
+  /** The names of a model file's initializers. */
+  static List<String> initializerNames(Path model) {
+    return ModelFiles.read(model).getGraph().getInitializerList().stream()
+        .map(TensorProto::getName).toList();
+  }
 
   /** The largest |difference| of any output element over the largest |original element|. */
   static double relativeError(Path original, Path compressed) {

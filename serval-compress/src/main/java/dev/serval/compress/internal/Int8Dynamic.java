@@ -16,10 +16,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Int8 weights with activations quantized at run time. MatMul and Gemm become ONNX Runtime's
- * DynamicQuantizeMatMul (or the standard DynamicQuantizeLinear + MatMulInteger); Conv becomes
- * DynamicQuantizeLinear + ConvInteger, whose runtime kernel takes uint8 weights with one zero
- * point, so per-channel Conv weights are symmetric around 128.
+ * Int8 weights with activations quantized at run time. With {@link Int8Kernels#CONTRIB}, MatMul
+ * and Gemm become ONNX Runtime's DynamicQuantizeMatMul, and Conv keeps its float kernel with the
+ * weight stored as int8 behind a DequantizeLinear: ONNX Runtime's ConvInteger is slower than its
+ * float Conv (about half the rows/s on the digits CNN with AVX-512 VNNI), so only the file
+ * shrinks. With {@link Int8Kernels#STANDARD}, only standard integer operators:
+ * DynamicQuantizeLinear + MatMulInteger, and ConvInteger, whose runtime kernel takes uint8
+ * weights with one zero point, so per-channel Conv weights are symmetric around 128.
  */
 final class Int8Dynamic implements Transform {
   private final CompressionOptions options;
@@ -55,14 +58,18 @@ final class Int8Dynamic implements Transform {
         options.symmetric());
     graph.put(q.valuesTensor(prefix + ".weight", layer.k(), layer.n()));
     graph.put(q.scalesTensor(prefix + ".scale", layer.n()));
-    graph.put(q.zeroPointsTensor(prefix + ".zero_point"));
+    Optional<String> zeroPoint = q.zeroPointsInput(graph, prefix + ".zero_point");
     Optional<String> bias = Optional.ofNullable(layer.bias()).map(b -> {
       graph.put(GraphProtos.floatTensor(prefix + ".bias", b, layer.n()));
       return prefix + ".bias";
     });
     if (options.kernels() == Int8Kernels.CONTRIB) {
       List<String> inputs = new ArrayList<>(List.of(layer.input(), prefix + ".weight",
-          prefix + ".scale", prefix + ".zero_point"));
+          prefix + ".scale"));
+      // an absent optional input is an empty name, and only needed before a present one
+      if (zeroPoint.isPresent() || bias.isPresent()) {
+        inputs.add(zeroPoint.orElse(""));
+      }
       bias.ifPresent(inputs::add);
       graph.useDomain(Nodes.MICROSOFT, 1);
       graph.replace(node, List.of(Nodes.microsoft("DynamicQuantizeMatMul", inputs,
@@ -71,9 +78,9 @@ final class Int8Dynamic implements Transform {
     }
     List<String> x = quantizedActivation(graph, node, layer.input());
     List<NodeProto> nodes = new ArrayList<>();
-    nodes.add(onnx("MatMulInteger",
-        List.of(x.get(0), prefix + ".weight", x.get(2), prefix + ".zero_point"),
-        prefix + ".int32"));
+    List<String> inputs = new ArrayList<>(List.of(x.get(0), prefix + ".weight", x.get(2)));
+    zeroPoint.ifPresent(inputs::add);
+    nodes.add(onnx("MatMulInteger", inputs, prefix + ".int32"));
     nodes.addAll(rescale(prefix, x.get(1), bias, layer.output()));
     graph.replace(node, nodes);
     return Nodes.changed(node, "MatMulInteger, " + weights());
@@ -83,6 +90,12 @@ final class Int8Dynamic implements Transform {
     Convolution.Match match = Convolution.match(graph, node);
     if (!match.matched()) {
       return Nodes.kept(node, match.reason());
+    }
+    if (options.kernels() == Int8Kernels.CONTRIB) {
+      NodeDecision weights = new WeightOnly(8, options.blockSize(), options.perChannel(),
+          options.symmetric()).int8Conv(graph, node);
+      return weights.changed() ? Nodes.changed(node, "float Conv (ConvInteger is slower here), "
+          + weights.detail()) : weights;
     }
     Convolution conv = match.conv();
     String prefix = graph.fresh(conv.output() + ".int8");

@@ -35,10 +35,13 @@ public final class Nodes {
     return onnx(opType, inputs, outputs, attributes).toBuilder().setDomain(MICROSOFT).build();
   }
 
-  /** A node of the default domain, named after its first output. */
+  /**
+   * A node of the default domain, without a name: ONNX names are optional, in a small model
+   * generated names weigh as much as its weights, and {@link #label} names a node by its output.
+   */
   public static NodeProto onnx(String opType, List<String> inputs, List<String> outputs,
       AttributeProto... attributes) {
-    return GraphProtos.node(opType, inputs, outputs, attributes);
+    return GraphProtos.node(opType, inputs, outputs, attributes).toBuilder().clearName().build();
   }
 
   /** A one-output node of the default domain. */

@@ -2,6 +2,7 @@ package dev.serval.compress.internal;
 
 import dev.serval.runtime.onnx.GraphProtos;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.Optional;
 
 /**
  * A float matrix {@code [rows, cols]} quantized to 8 bits: {@code w ≈ (q - zeroPoint) * scale},
@@ -84,6 +85,24 @@ public record QuantizedWeights(byte[] values, float[] scales, byte[] zeroPoints,
   /** The scales as a vector, or as a scalar when there is one for the whole matrix. */
   public TensorProto scalesTensor(String name, long... channelDims) {
     return GraphProtos.floatTensor(name, scales, scales.length == 1 ? new long[0] : channelDims);
+  }
+
+  /**
+   * Puts the zero points into the graph as {@code name} unless they are all 0 in signed int8,
+   * which is what the int8 operators assume when their optional zero point input is absent.
+   *
+   * @return the name to give the operator, or empty to leave the input out
+   */
+  public Optional<String> zeroPointsInput(GraphEditor graph, String name) {
+    boolean implicit = signed;
+    for (byte zero : zeroPoints) {
+      implicit &= zero == 0;
+    }
+    if (implicit) {
+      return Optional.empty();
+    }
+    graph.put(zeroPointsTensor(name));
+    return Optional.of(name);
   }
 
   /** The zero points as a vector, or as a scalar when there is one for the whole matrix. */

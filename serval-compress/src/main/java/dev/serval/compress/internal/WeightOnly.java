@@ -66,7 +66,8 @@ final class WeightOnly implements Transform {
     return Nodes.changed(layer.node(), "int8 weights, " + scales());
   }
 
-  private NodeDecision int8Conv(GraphEditor graph, NodeProto node) {
+  /** Conv with its weight stored as int8 and rebuilt by DequantizeLinear for a float kernel. */
+  NodeDecision int8Conv(GraphEditor graph, NodeProto node) {
     Convolution.Match match = Convolution.match(graph, node);
     if (!match.matched()) {
       return Nodes.kept(node, match.reason());
@@ -85,15 +86,18 @@ final class WeightOnly implements Transform {
     return Nodes.changed(node, "int8 weights, " + scales());
   }
 
-  /** Stores {@code q} and adds the DequantizeLinear that rebuilds it; returns its output. */
+  /**
+   * Stores {@code q} and adds the DequantizeLinear that rebuilds it; returns its output. Zero
+   * points that are all 0 are left out: DequantizeLinear's default is 0.
+   */
   private static String dequantize(GraphEditor graph, NodeProto before, String prefix,
       QuantizedWeights q, int axis, long... dims) {
     graph.put(q.valuesTensor(prefix + ".weight", dims));
     graph.put(q.scalesTensor(prefix + ".scale", q.scales().length));
-    graph.put(q.zeroPointsTensor(prefix + ".zero_point"));
-    graph.insertBefore(before, List.of(onnx("DequantizeLinear",
-        List.of(prefix + ".weight", prefix + ".scale", prefix + ".zero_point"),
-        prefix + ".dequantized", GraphProtos.intAttribute("axis", axis))));
+    List<String> inputs = new ArrayList<>(List.of(prefix + ".weight", prefix + ".scale"));
+    q.zeroPointsInput(graph, prefix + ".zero_point").ifPresent(inputs::add);
+    graph.insertBefore(before, List.of(onnx("DequantizeLinear", inputs, prefix + ".dequantized",
+        GraphProtos.intAttribute("axis", axis))));
     return prefix + ".dequantized";
   }
 
