@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,6 +57,8 @@ public final class CompressionBenchmark {
   private final int epochs;
   private final int[] digitsHidden;
   private final int[] wideHidden;
+  private final int typicalFilters;
+  private final int[] typicalHidden;
   private final int[] speedHidden;
   private final int speedWidth;
   private final int lowRank;
@@ -70,6 +73,8 @@ public final class CompressionBenchmark {
     this.epochs = b.epochs;
     this.digitsHidden = b.digitsHidden;
     this.wideHidden = b.wideHidden;
+    this.typicalFilters = b.typicalFilters;
+    this.typicalHidden = b.typicalHidden;
     this.speedHidden = b.speedHidden;
     this.speedWidth = b.speedWidth;
     this.lowRank = b.lowRank;
@@ -129,19 +134,7 @@ public final class CompressionBenchmark {
     Path calibration = calibration(split.train());
     List<CompressedModel> models = new ArrayList<>();
 
-    String mlpName = "digits MLP 64-" + widths(digitsHidden) + "-10";
-    Path mlp = train(MlpTrainer.builder().hidden(digitsHidden).options(training()).build()
-        .fit(split.train(), split.validation(), p -> { }), "digits-mlp");
-    Path cnn = train(CnnTrainer.builder().options(training()).build()
-        .fit(split.train(), split.validation(), p -> { }), "digits-cnn");
-    for (Path model : List.of(mlp, cnn)) {
-      String name = model == mlp ? mlpName : "digits CNN (16 filters 3x3)";
-      models.add(scored(compressor, name, model, int8(Method.INT8_DYNAMIC, null), test, log));
-      models.add(scored(compressor, name, model, CompressionOptions.builder(Method.INT8_DYNAMIC)
-          .perChannel(false).build(), test, log));
-      models.add(scored(compressor, name, model, int8(Method.INT8_STATIC, calibration), test,
-          log));
-    }
+    models.addAll(int8Digits(compressor, split, calibration, log));
 
     Path large = workDir.resolve("mlp-large.onnx");
     SampleModels.write(SampleModels.mlp(speedWidth, speedHidden, speedWidth, 1), large);
@@ -170,6 +163,35 @@ public final class CompressionBenchmark {
     }
     return new CompressionBenchReport(environment, int8Large.cpu(), loadBefore, loadAverage(),
         rounds, runsPerRound, models, describe(gate));
+  }
+
+  /**
+   * int8-dynamic (per-channel and per-tensor) and int8-static on the digits MLP, the project's
+   * tiny CNN (about 2,700 weights, where names, biases and the input standardization weigh as
+   * much as the weights) and a typical small CNN with a hidden dense layer.
+   */
+  private List<CompressedModel> int8Digits(Compressor compressor, Split split, Path calibration,
+      PrintStream log) {
+    Map<String, Path> trained = new LinkedHashMap<>();
+    trained.put("digits MLP 64-" + widths(digitsHidden) + "-10", train(MlpTrainer.builder()
+        .hidden(digitsHidden).options(training()).build()
+        .fit(split.train(), split.validation(), p -> { }), "digits-mlp"));
+    trained.put("digits CNN (16 filters 3x3)", train(CnnTrainer.builder().options(training())
+        .build().fit(split.train(), split.validation(), p -> { }), "digits-cnn"));
+    trained.put("digits CNN (" + typicalFilters + " filters 3x3, dense " + widths(typicalHidden)
+        + ")", train(CnnTrainer.builder().filters(typicalFilters).hidden(typicalHidden)
+        .options(training()).build().fit(split.train(), split.validation(), p -> { }),
+        "digits-cnn-typical"));
+    List<CompressedModel> models = new ArrayList<>();
+    trained.forEach((name, model) -> {
+      models.add(scored(compressor, name, model, int8(Method.INT8_DYNAMIC, null), split.test(),
+          log));
+      models.add(scored(compressor, name, model, CompressionOptions.builder(Method.INT8_DYNAMIC)
+          .perChannel(false).build(), split.test(), log));
+      models.add(scored(compressor, name, model, int8(Method.INT8_STATIC, calibration),
+          split.test(), log));
+    });
+    return models;
   }
 
   private CompressedModel scored(Compressor compressor, String name, Path model,
@@ -290,13 +312,15 @@ public final class CompressionBenchmark {
   }
 
   /**
-   * Validating configuration; the defaults are the issue's models: digits MLP 64-128-10, wide
-   * digits MLP 64-512-512-10, MLP 512-2048-2048-512, 40 epochs, 15 rounds of 10 runs.
+   * Validating configuration; the defaults are the issue's models: digits MLP 64-128-10, digits
+   * CNNs with 16 filters (and dense 128), wide digits MLP 64-512-512-10, MLP 512-2048-2048-512, 40 epochs, 15 rounds of 10 runs.
    */
   public static final class Builder {
     private int epochs = 40;
     private int[] digitsHidden = {128};
     private int[] wideHidden = {512, 512};
+    private int typicalFilters = 16;
+    private int[] typicalHidden = {128};
     private int[] speedHidden = {2048, 2048};
     private int speedWidth = 512;
     private int lowRank = 32;
@@ -322,6 +346,16 @@ public final class CompressionBenchmark {
     /** Hidden widths of the digits MLP that pruning and low-rank are measured on. */
     public Builder wideHidden(int... widths) {
       this.wideHidden = Checks.positive("wideHidden", widths.clone());
+      return this;
+    }
+
+    /**
+     * The typical small CNN int8 is also measured on: {@code filters} 3x3, pooling, dense
+     * {@code hidden...}, about 35,000 weights by default (16 filters, dense 128).
+     */
+    public Builder typicalCnn(int filters, int... hidden) {
+      this.typicalFilters = Checks.positive("typical CNN filters", filters);
+      this.typicalHidden = Checks.positive("typical CNN hidden widths", hidden.clone());
       return this;
     }
 
