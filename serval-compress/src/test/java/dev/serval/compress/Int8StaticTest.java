@@ -49,6 +49,18 @@ class Int8StaticTest {
     assertThat(Outputs.relativeError(cnn, out)).isLessThan(0.05);
   }
 
+  /** ONNX Runtime 1.28 leaves QDQ unfused, in float, when the weight has no zero point. */
+  @Test
+  void givesEveryDequantizeLinearTheZeroPointOnnxRuntimeNeedsToFuseIt() throws IOException {
+    Path mlp = TestModels.mlp(dir);
+    Path out = dir.resolve("static.onnx");
+    Outputs.COMPRESSOR.compress(mlp, out, CompressionOptions.builder(Method.INT8_STATIC)
+        .calibration(npy(20, 64)).symmetric(true).build());
+
+    assertThat(Outputs.nodes(out)).filteredOn(n -> n.getOpType().equals("DequantizeLinear"))
+        .hasSize(6).allSatisfy(n -> assertThat(n.getInputCount()).isEqualTo(3));
+  }
+
   @Test
   void calibrationRowsOfTheWrongSizeAreRefusedWithoutOutput() throws IOException {
     Path mlp = TestModels.mlp(dir);

@@ -17,10 +17,14 @@ final class Outputs {
 
   private Outputs() {}
 
+  /** The nodes of a model file, in graph order. */
+  static List<NodeProto> nodes(Path model) {
+    return ModelFiles.read(model).getGraph().getNodeList();
+  }
+
   /** The operator of each node of a model file, in graph order. */
   static List<String> opTypes(Path model) {
-    return ModelFiles.read(model).getGraph().getNodeList().stream()
-        .map(NodeProto::getOpType).toList();
+    return nodes(model).stream().map(NodeProto::getOpType).toList();
   }
 
   /** The names of a model file's initializers. */

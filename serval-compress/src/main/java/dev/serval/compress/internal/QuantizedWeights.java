@@ -89,7 +89,9 @@ public record QuantizedWeights(byte[] values, float[] scales, byte[] zeroPoints,
 
   /**
    * Puts the zero points into the graph as {@code name} unless they are all 0 in signed int8,
-   * which is what the int8 operators assume when their optional zero point input is absent.
+   * which is what the int8 operators assume when their optional zero point input is absent. Only
+   * for operators that take the weight directly: a DequantizeLinear that ONNX Runtime should fuse
+   * with its consumer needs the zero point.
    *
    * @return the name to give the operator, or empty to leave the input out
    */

@@ -87,17 +87,18 @@ final class WeightOnly implements Transform {
   }
 
   /**
-   * Stores {@code q} and adds the DequantizeLinear that rebuilds it; returns its output. Zero
-   * points that are all 0 are left out: DequantizeLinear's default is 0.
+   * Stores {@code q} and adds the DequantizeLinear that rebuilds it; returns its output. The zero
+   * point stays even when it is 0: ONNX Runtime 1.28 fuses QDQ patterns (int8-static) into
+   * integer kernels only when the weight's DequantizeLinear has one.
    */
   private static String dequantize(GraphEditor graph, NodeProto before, String prefix,
       QuantizedWeights q, int axis, long... dims) {
     graph.put(q.valuesTensor(prefix + ".weight", dims));
     graph.put(q.scalesTensor(prefix + ".scale", q.scales().length));
-    List<String> inputs = new ArrayList<>(List.of(prefix + ".weight", prefix + ".scale"));
-    q.zeroPointsInput(graph, prefix + ".zero_point").ifPresent(inputs::add);
-    graph.insertBefore(before, List.of(onnx("DequantizeLinear", inputs, prefix + ".dequantized",
-        GraphProtos.intAttribute("axis", axis))));
+    graph.put(q.zeroPointsTensor(prefix + ".zero_point"));
+    graph.insertBefore(before, List.of(onnx("DequantizeLinear",
+        List.of(prefix + ".weight", prefix + ".scale", prefix + ".zero_point"),
+        prefix + ".dequantized", GraphProtos.intAttribute("axis", axis))));
     return prefix + ".dequantized";
   }
 
