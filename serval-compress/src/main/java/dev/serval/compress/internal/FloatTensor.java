@@ -2,8 +2,6 @@ package dev.serval.compress.internal;
 
 import dev.serval.runtime.onnx.GraphProtos;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Optional;
 
 /**
@@ -31,18 +29,7 @@ public record FloatTensor(String name, long[] dims, float[] values) {
       return Optional.empty();
     }
     long[] dims = tensor.getDimsList().stream().mapToLong(Long::longValue).toArray();
-    float[] values;
-    if (!tensor.getRawData().isEmpty()) {
-      ByteBuffer raw = tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-      values = new float[raw.remaining() / Float.BYTES];
-      raw.asFloatBuffer().get(values);
-    } else {
-      values = new float[tensor.getFloatDataCount()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = tensor.getFloatData(i);
-      }
-    }
-    return Optional.of(new FloatTensor(tensor.getName(), dims, values));
+    return Optional.of(new FloatTensor(tensor.getName(), dims, GraphProtos.floatValues(tensor)));
   }
 
   public TensorProto encode() {

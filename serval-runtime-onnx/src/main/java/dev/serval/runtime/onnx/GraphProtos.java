@@ -76,6 +76,29 @@ public final class GraphProtos {
         .build();
   }
 
+  /**
+   * The elements of a float32 tensor held in the file, from its raw little-endian data or its
+   * {@code float_data} field, whichever it uses.
+   */
+  public static float[] floatValues(TensorProto tensor) {
+    if (tensor.getDataType() != TensorProto.DataType.FLOAT.getNumber()
+        || tensor.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+      throw new IllegalArgumentException("tensor '" + tensor.getName() + "' is not a float32"
+          + " tensor stored in the model file");
+    }
+    if (tensor.getRawData().isEmpty()) {
+      float[] values = new float[tensor.getFloatDataCount()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = tensor.getFloatData(i);
+      }
+      return values;
+    }
+    ByteBuffer raw = tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    float[] values = new float[raw.remaining() / Float.BYTES];
+    raw.asFloatBuffer().get(values);
+    return values;
+  }
+
   public static ModelProto model(GraphProto graph) {
     return ModelProto.newBuilder()
         .setIrVersion(IR_VERSION)
