@@ -120,8 +120,9 @@ final class CompressCommand implements Callable<Integer> {
   boolean asymmetric;
 
   @Option(names = "--kernels", paramLabel = "KIND", defaultValue = "contrib",
-      description = "int8-dynamic MatMul/Gemm operators: contrib (ONNX Runtime's"
-          + " DynamicQuantizeMatMul, fastest) or standard (MatMulInteger). Default: contrib.")
+      description = "int8-dynamic operators: contrib (ONNX Runtime's DynamicQuantizeMatMul for"
+          + " MatMul/Gemm, float Conv over int8 weights; fastest) or standard (MatMulInteger,"
+          + " ConvInteger). Default: contrib.")
   Int8Kernels kernels;
 
   @Option(names = "--calibration", paramLabel = "FILE",
