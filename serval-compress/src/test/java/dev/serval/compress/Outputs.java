@@ -4,8 +4,13 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.serval.compress.internal.ModelFiles;
 import dev.serval.compress.internal.ModelProbe;
+import dev.serval.core.DataType;
+import dev.serval.core.Shape;
 import dev.serval.core.Tensor;
 import dev.serval.runtime.onnx.OnnxBackend;
+import dev.serval.train.data.Dataset;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -33,11 +38,28 @@ final class Outputs {
         .map(TensorProto::getName).toList();
   }
 
-  /** The largest |difference| of any output element over the largest |original element|. */
+  /**
+   * The largest |difference| of any output element over the largest |original element|, on 8
+   * random rows.
+   */
   static double relativeError(Path original, Path compressed) {
+    try (ModelProbe a = new ModelProbe(BACKEND, original, 1)) {
+      return relativeError(original, compressed, a.randomInputs(8, 42));
+    }
+  }
+
+  /** As {@link #relativeError(Path, Path)}, on the rows of {@code data} as input {@code input}. */
+  static double relativeError(Path original, Path compressed, String input, Dataset data) {
+    ByteBuffer rows = ByteBuffer.allocateDirect(data.features().length * Float.BYTES)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    rows.asFloatBuffer().put(data.features());
+    return relativeError(original, compressed, List.of(Tensor.of(input, DataType.FP32,
+        Shape.of(data.rows(), data.featureCount()), rows)));
+  }
+
+  private static double relativeError(Path original, Path compressed, List<Tensor> inputs) {
     try (ModelProbe a = new ModelProbe(BACKEND, original, 1);
         ModelProbe b = new ModelProbe(BACKEND, compressed, 1)) {
-      List<Tensor> inputs = a.randomInputs(8, 42);
       return ModelProbe.agreement(a.run(inputs), b.run(inputs)).stream()
           .mapToDouble(x -> x.maxAbsDifference() / x.maxAbsOriginal())
           .max()
