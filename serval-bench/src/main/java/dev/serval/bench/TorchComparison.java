@@ -152,11 +152,7 @@ public final class TorchComparison {
       long[] labels, PrintStream log) {
     Path dir = model.getParent();
     int count = rows.length / width;
-    GraphExport.write(model, OUTPUT, folder(key + "/weights"));
-    NpyWriter.writeFloats(dir.resolve("x.npy"), rows, count, width);
-    if (labels != null) {
-      NpyWriter.writeLongs(dir.resolve("y.npy"), labels, count);
-    }
+    export(key, model, rows, width, labels);
     log.println(name + ": int8-dynamic ...");
     Path int8 = dir.resolve("model-int8.onnx");
     Compressor.builder().backend(backend).benchmark(BenchmarkSettings.none()).build()
@@ -181,11 +177,18 @@ public final class TorchComparison {
     }
   }
 
+  /** The graph and weights under {@code weights/}, the rows as x.npy and the labels as y.npy. */
+  private void export(String key, Path model, float[] rows, int width, long[] labels) {
+    GraphExport.write(model, OUTPUT, folder(key + "/weights"));
+    int count = rows.length / width;
+    NpyWriter.writeFloats(model.resolveSibling("x.npy"), rows, count, width);
+    if (labels != null) {
+      NpyWriter.writeLongs(model.resolveSibling("y.npy"), labels, count);
+    }
+  }
+
   private static float[] outputs(LoadedModel model, float[] rows, int count, int width) {
-    Tensor output = model.run(List.of(tensor(rows, count, width)), Set.of(OUTPUT)).get(0);
-    float[] values = new float[Math.toIntExact(output.shape().elementCount())];
-    output.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-    return values;
+    return floats(model.run(List.of(tensor(rows, count, width)), Set.of(OUTPUT)).get(0));
   }
 
   private static Tensor tensor(float[] rows, int count, int width) {
