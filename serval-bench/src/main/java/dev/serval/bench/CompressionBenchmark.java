@@ -3,7 +3,6 @@ package dev.serval.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serval.bench.internal.Checks;
-import dev.serval.bench.internal.InterleavedTiming;
 import dev.serval.bench.internal.OptionPairs;
 import dev.serval.bench.internal.SyntheticInputs;
 import dev.serval.compress.AccuracyGate;
@@ -13,8 +12,10 @@ import dev.serval.compress.CompressionOptions;
 import dev.serval.compress.CompressionReport;
 import dev.serval.compress.Compressor;
 import dev.serval.compress.GateReport;
+import dev.serval.compress.InterleavedTiming;
 import dev.serval.compress.Method;
 import dev.serval.compress.Metric;
+import dev.serval.core.Tensor;
 import dev.serval.core.runtime.LoadedModel;
 import dev.serval.core.runtime.RuntimeOptions;
 import dev.serval.runtime.onnx.OnnxBackend;
@@ -38,6 +39,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -220,8 +222,9 @@ public final class CompressionBenchmark {
         .build();
     try (LoadedModel a = backend.load(original, options);
         LoadedModel b = backend.load(compressed, options)) {
+      List<Tensor> inputs = SyntheticInputs.create(a.signature().inputs(), BATCH, SEED);
       double[] millis = new InterleavedTiming(rounds, runsPerRound, nanos)
-          .medianMillis(a, b, SyntheticInputs.create(a.signature().inputs(), BATCH, SEED));
+          .medianMillis(() -> a.run(inputs, Set.of()), () -> b.run(inputs, Set.of()));
       CompressedModel result = new CompressedModel(m.model(), m.method(), m.originalBytes(),
           m.compressedBytes(), m.originalTop1(), m.compressedTop1(), BATCH, millis[0],
           millis[1]);
