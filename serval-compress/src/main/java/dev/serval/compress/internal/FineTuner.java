@@ -62,7 +62,7 @@ public final class FineTuner {
     Dataset data = fitting(rows, network, source);
     Split split = data.split(HELD_OUT, 0, seed);
     Teacher teacher = (features, count) -> logits(original.firstFloatOutput(features, count),
-        network.givesProbabilities());
+        network.firstOutputIsProbabilities());
     TrainingOptions options = TrainingOptions.builder()
         .epochs(epochs)
         .batchSize(BATCH)

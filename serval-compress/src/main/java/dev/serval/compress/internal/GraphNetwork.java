@@ -33,7 +33,8 @@ public final class GraphNetwork {
   private final Set<NodeProto> mapped = new HashSet<>();
   private String tensor;
   private int width;
-  private boolean softmax;
+  /** The output of the final Softmax, or null. */
+  private String softmax;
 
   /**
    * The node of a linear layer and its bias initializer (the Gemm's C or the Add's constant;
@@ -61,9 +62,12 @@ public final class GraphNetwork {
     return List.copyOf(layers);
   }
 
-  /** Whether the graph applies a Softmax to the logits, i.e. gives probabilities. */
-  public boolean givesProbabilities() {
-    return softmax;
+  /**
+   * Whether the graph's first output is the Softmax of the logits (probabilities) rather than
+   * the logits themselves: what a teacher reading that output gives.
+   */
+  public boolean firstOutputIsProbabilities() {
+    return softmax != null && graph.outputNames().get(0).equals(softmax);
   }
 
   /**
@@ -110,7 +114,8 @@ public final class GraphNetwork {
     }
     tensor = inputs.get(0).getName();
     width = width(inputs.get(0));
-    while (!graph.isGraphOutput(tensor)) {
+    // an output may be read further, as logits by the Softmax that gives probabilities
+    while (!graph.isGraphOutput(tensor) || !graph.consumers(tensor).isEmpty()) {
       map(onlyReader(tensor));
     }
     Optional<NodeProto> left = graph.nodes().stream().filter(n -> !mapped.contains(n))
@@ -154,7 +159,7 @@ public final class GraphNetwork {
         if (!graph.isGraphOutput(node.getOutput(0)) || !lastAxis(node)) {
           throw refused(node, "a Softmax is mapped only over the classes of the graph output");
         }
-        softmax = true;
+        softmax = node.getOutput(0);
       }
       case "Identity" -> { }
       default -> throw refused(node, "not a Gemm, MatMul, Relu, Tanh, Softmax or a per-feature"

@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.serval.core.InvalidInputException;
 import dev.serval.runtime.onnx.GraphProtos;
+import dev.serval.runtime.onnx.SampleModels;
 import dev.serval.train.Activation;
 import dev.serval.train.LayerWeights;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ class GraphNetworkTest {
     LayerWeights.Linear gemm = (LayerWeights.Linear) layers.get(4);
     assertThat(gemm.weight()).containsExactly(2, 0, -2, 4, 0, -4);
     assertThat(gemm.bias()).isNull();
-    assertThat(network.givesProbabilities()).isFalse();
+    assertThat(network.firstOutputIsProbabilities()).isFalse();
   }
 
   @Test
@@ -82,6 +83,16 @@ class GraphNetworkTest {
     assertThat(graph.floatInitializer("v").orElseThrow().values())
         .containsExactly(1, 2, 3, 4, 5, 6);
     assertThat(graph.floatInitializer("std").orElseThrow().dims()).containsExactly(1, 2);
+  }
+
+  @Test
+  void readsLogitsAsTheFirstOutputWhenTheSoftmaxComesSecond() throws Exception {
+    GraphNetwork network = GraphNetwork.of(new GraphEditor(
+        ModelProto.parseFrom(SampleModels.mlp(4, new int[] {3}, 2, 1))));
+
+    // the Softmax maps to no layer: the chain ends in logits, which is also the first output
+    assertThat(network.layers()).hasSize(3).last().isInstanceOf(LayerWeights.Linear.class);
+    assertThat(network.firstOutputIsProbabilities()).isFalse();
   }
 
   @Test
