@@ -17,7 +17,7 @@ class CompressionBenchmarkTest {
   void measuresEveryCompressedModelOnTinySettings() {
     CompressionBenchReport report = CompressionBenchmark.builder()
         .epochs(2).digitsHidden(16).wideHidden(32, 32).speedModel(16, 32).lowRank(4)
-        .rounds(2).runsPerRound(1).workDir(work).build()
+        .fineTuneEpochs(1).fineTuneRanks(4).rounds(2).runsPerRound(1).workDir(work).build()
         .run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
     assertThat(report.models()).extracting(CompressedModel::method).startsWith(
@@ -31,7 +31,10 @@ class CompressionBenchmarkTest {
     });
     assertThat(report.models().get(0).compressedTop1()).isBetween(0.0, 100.0);
     assertThat(report.models().get(6).originalTop1()).isNaN();
+    assertThat(report.models()).extracting(CompressedModel::method).contains(
+        "prune + fine-tune", "prune + fine-tune, low-rank rank 4 + fine-tune");
     assertThat(report.gate()).contains("Tried:");
+    assertThat(report.fineTunedGate()).contains("Tried:", "fine-tuned 1 epochs");
     assertThat(report.targets()).extracting(TargetCheck::name).contains(
         "digits CNN (16 filters 3x3), int8-static: file",
         "MLP 16-32-16 (random weights), int8-dynamic: rows/s at batch 64",
