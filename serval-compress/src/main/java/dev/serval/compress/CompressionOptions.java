@@ -31,8 +31,8 @@ import java.util.TreeSet;
  *     projection of the truncated SVD
  * @param excludedNodes nodes (by name, or first output when unnamed) every method leaves alone,
  *     e.g. the layers an accuracy gate found most sensitive
- * @param fineTune structured prune and low-rank: labelled rows (as {@link EvaluationData} reads
- *     them) to train the compressed model on afterwards, or null for none
+ * @param fineTune prune and low-rank: labelled rows (as {@link EvaluationData} reads them) to
+ *     train the compressed model on afterwards (pruned weights stay zero), or null for none
  * @param fineTuneLabels with a features {@code .npy} as {@code fineTune}: the labels {@code .npy}
  * @param fineTuneEpochs with {@code fineTune}: the most epochs to train
  * @param fineTuneSeed with {@code fineTune}: seed of the held-out rows and the batch order
@@ -105,11 +105,9 @@ public record CompressionOptions(
     if (fineTuneLabels != null && fineTune == null) {
       throw new IllegalArgumentException("fineTuneLabels needs fineTune, the features .npy");
     }
-    if (fineTune != null && !(method == Method.LOW_RANK || method == Method.PRUNE && structured)) {
-      throw new IllegalArgumentException("fine-tuning applies to structured prune and low-rank,"
-          + " whose results are float weights, not to " + method.cliName()
-          + (method == Method.PRUNE ? " without --structured (training would fill the zeros)"
-              : ""));
+    if (fineTune != null && method != Method.LOW_RANK && method != Method.PRUNE) {
+      throw new IllegalArgumentException("fine-tuning applies to prune and low-rank, whose"
+          + " results are float weights, not to " + method.cliName());
     }
   }
 

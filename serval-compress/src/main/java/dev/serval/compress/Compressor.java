@@ -176,7 +176,9 @@ public final class Compressor {
     Dataset rows = options.fineTuneLabels() == null ? EvaluationData.read(options.fineTune())
         : EvaluationData.read(options.fineTune(), options.fineTuneLabels());
     String label = settings(options);
-    return new FineTuner(options.fineTuneEpochs(), options.fineTuneSeed(),
+    // magnitude pruning's zeros are its result: training must not fill them in again
+    boolean keepZeros = options.method() == Method.PRUNE && !options.structured();
+    return new FineTuner(options.fineTuneEpochs(), options.fineTuneSeed(), keepZeros,
         line -> progress.accept(label + ": " + line))
         .tune(compressed, original, rows, options.fineTune().toString());
   }

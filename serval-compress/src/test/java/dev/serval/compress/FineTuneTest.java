@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.serval.compress.internal.FloatTensor;
 import dev.serval.compress.internal.ModelProbe;
 import dev.serval.core.InvalidInputException;
 import dev.serval.train.MlpTrainer;
@@ -73,6 +74,34 @@ class FineTuneTest {
     assertThat(tuned.toText()).contains("fine-tuned on " + report.trainingRows() + " of "
         + report.rows() + " rows");
     assertThat(tuned.toJson()).contains("\"fineTuning\"", "\"top1After\"");
+  }
+
+  @Test
+  void magnitudePrunedWeightsStayZeroWhileTheRestTrains() throws IOException {
+    CompressionOptions.Builder prune = CompressionOptions.builder(Method.PRUNE).sparsity(0.9);
+    GateReport pruned = Outputs.COMPRESSOR.compress(mlp, dir.resolve("pruned.onnx"),
+        prune.build(), AccuracyGate.report(test, Metric.TOP1));
+    GateReport tuned = Outputs.COMPRESSOR.compress(mlp, dir.resolve("tuned.onnx"),
+        prune.fineTune(trainRows).fineTuneEpochs(3).build(),
+        AccuracyGate.report(test, Metric.TOP1));
+
+    assertThat(tuned.candidates().get(0).score())
+        .isGreaterThan(pruned.candidates().get(0).score() + 5);
+    ModelProto before = read(dir.resolve("pruned.onnx"));
+    ModelProto after = read(dir.resolve("tuned.onnx"));
+    assertThat(changed(before, after)).anyMatch(name -> name.endsWith("weight"));
+    int zeros = 0;
+    for (int i = 0; i < before.getGraph().getInitializerCount(); i++) {
+      float[] a = FloatTensor.decode(before.getGraph().getInitializer(i)).orElseThrow().values();
+      float[] b = FloatTensor.decode(after.getGraph().getInitializer(i)).orElseThrow().values();
+      for (int j = 0; j < a.length; j++) {
+        if (a[j] == 0) {
+          assertThat(b[j]).as(before.getGraph().getInitializer(i).getName()).isZero();
+          zeros++;
+        }
+      }
+    }
+    assertThat(zeros).isGreaterThan(5000); // 90% of 64x64 + 64x64 + 64x10 weights
   }
 
   @Test
@@ -144,8 +173,6 @@ class FineTuneTest {
     assertThatThrownBy(() -> CompressionOptions.builder(Method.INT8_DYNAMIC).fineTune(rows)
         .build()).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not to int8-dynamic");
-    assertThatThrownBy(() -> CompressionOptions.builder(Method.PRUNE).fineTune(rows).build())
-        .hasMessageContaining("without --structured");
     assertThatThrownBy(() -> CompressionOptions.builder(Method.LOW_RANK).fineTune(rows)
         .fineTuneEpochs(0).build()).hasMessageContaining("fineTuneEpochs must be >= 1 but was 0");
     assertThatThrownBy(() -> CompressionOptions.builder(Method.LOW_RANK)

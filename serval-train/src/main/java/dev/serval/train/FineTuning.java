@@ -73,8 +73,7 @@ public final class FineTuning {
     List<LayerWeights> result = new ArrayList<>(layers);
     trained.forEach((dense, index) -> {
       LayerWeights.Linear old = (LayerWeights.Linear) layers.get(index);
-      result.set(index, new LayerWeights.Linear(old.name(), old.inputs(), old.outputs(),
-          dense.weights(), dense.biases()));
+      result.set(index, old.withWeights(dense.weights(), dense.biases()));
     });
     return new Result(result, before, after, history, kept);
   }
@@ -82,7 +81,7 @@ public final class FineTuning {
   private static Layer layer(LayerWeights weights, int index, Map<Dense, Integer> trained) {
     if (weights instanceof LayerWeights.Linear linear) {
       Dense dense = Dense.of(linear.name(), linear.inputs(), linear.outputs(), linear.weight(),
-          linear.bias());
+          linear.bias(), linear.keepZeros());
       trained.put(dense, index);
       return dense;
     }

@@ -17,9 +17,11 @@ public sealed interface LayerWeights {
    *
    * @param weight {@code [outputs, inputs]} row-major
    * @param bias length {@code outputs}, or null for a layer without bias (which stays without)
+   * @param keepZeros whether weights that are zero stay zero in training, as the weights that
+   *     magnitude pruning removed must
    */
-  record Linear(String name, int inputs, int outputs, float[] weight, float[] bias)
-      implements LayerWeights {
+  record Linear(String name, int inputs, int outputs, float[] weight, float[] bias,
+      boolean keepZeros) implements LayerWeights {
     public Linear {
       require(name != null && !name.isBlank(), "a linear layer needs a name");
       positive("inputs of " + name, inputs);
@@ -31,6 +33,16 @@ public sealed interface LayerWeights {
           + outputs + " values but has " + (bias == null ? 0 : bias.length));
       weight = weight.clone();
       bias = bias == null ? null : bias.clone();
+    }
+
+    /** A layer whose weights all train. */
+    public Linear(String name, int inputs, int outputs, float[] weight, float[] bias) {
+      this(name, inputs, outputs, weight, bias, false);
+    }
+
+    /** The same layer with other weights. */
+    public Linear withWeights(float[] newWeight, float[] newBias) {
+      return new Linear(name, inputs, outputs, newWeight, newBias, keepZeros);
     }
 
     @Override

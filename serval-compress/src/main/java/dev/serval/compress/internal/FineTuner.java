@@ -35,14 +35,17 @@ public final class FineTuner {
 
   private final int epochs;
   private final long seed;
+  private final boolean keepZeros;
   private final Consumer<String> progress;
 
   /**
+   * @param keepZeros whether zero weights stay zero (after magnitude pruning)
    * @param progress receives one line per epoch
    */
-  public FineTuner(int epochs, long seed, Consumer<String> progress) {
+  public FineTuner(int epochs, long seed, boolean keepZeros, Consumer<String> progress) {
     this.epochs = epochs;
     this.seed = seed;
+    this.keepZeros = keepZeros;
     this.progress = progress;
   }
 
@@ -58,7 +61,7 @@ public final class FineTuner {
    */
   public Tuned tune(ModelProto compressed, ModelProbe original, Dataset rows, String source) {
     GraphEditor graph = new GraphEditor(compressed);
-    GraphNetwork network = GraphNetwork.of(graph);
+    GraphNetwork network = GraphNetwork.of(graph, keepZeros);
     Dataset data = fitting(rows, network, source);
     Split split = data.split(HELD_OUT, 0, seed);
     Teacher teacher = (features, count) -> logits(original.firstFloatOutput(features, count),

@@ -27,6 +27,7 @@ public final class GraphNetwork {
   private static final String REFUSED = "fine-tuning cannot map node ";
 
   private final GraphEditor graph;
+  private final boolean keepZeros;
   private final List<LayerWeights> layers = new ArrayList<>();
   /** Where each linear layer's weights live in the graph, by layer index. */
   private final Map<Integer, Source> sources = new LinkedHashMap<>();
@@ -42,17 +43,19 @@ public final class GraphNetwork {
    */
   private record Source(DenseLayer layer, String bias, float beta) {}
 
-  private GraphNetwork(GraphEditor graph) {
+  private GraphNetwork(GraphEditor graph, boolean keepZeros) {
     this.graph = graph;
+    this.keepZeros = keepZeros;
   }
 
   /**
-   * Maps {@code graph}'s nodes to layers.
+   * Maps {@code graph}'s nodes to layers; with {@code keepZeros} the zero weights of the linear
+   * layers stay zero in training (for magnitude-pruned weights).
    *
    * @throws InvalidInputException naming the first node that is not part of such a chain
    */
-  public static GraphNetwork of(GraphEditor graph) {
-    GraphNetwork network = new GraphNetwork(graph);
+  public static GraphNetwork of(GraphEditor graph, boolean keepZeros) {
+    GraphNetwork network = new GraphNetwork(graph, keepZeros);
     network.walk();
     return network;
   }
@@ -206,7 +209,7 @@ public final class GraphNetwork {
     }
     sources.put(layers.size(), new Source(layer, biasName, beta));
     layers.add(new LayerWeights.Linear(Nodes.label(layer.node()), layer.k(), layer.n(),
-        transposed, bias));
+        transposed, bias, keepZeros));
     width = layer.n();
     passed(node);
   }

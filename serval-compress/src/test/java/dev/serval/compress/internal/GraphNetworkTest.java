@@ -46,7 +46,7 @@ class GraphNetworkTest {
 
   @Test
   void mapsStandardizationMatMulWithBiasAddActivationAndGemm() {
-    GraphNetwork network = GraphNetwork.of(new GraphEditor(model(false)));
+    GraphNetwork network = GraphNetwork.of(new GraphEditor(model(false)), false);
 
     List<LayerWeights> layers = network.layers();
     assertThat(layers).hasSize(5);
@@ -68,7 +68,7 @@ class GraphNetworkTest {
   @Test
   void writesWeightsBackInTheGraphsOwnLayout() {
     GraphEditor graph = new GraphEditor(model(false));
-    GraphNetwork network = GraphNetwork.of(graph);
+    GraphNetwork network = GraphNetwork.of(graph, false);
     List<LayerWeights> trained = new ArrayList<>(network.layers());
     trained.set(2, new LayerWeights.Linear("m", 2, 3, new float[] {1, 2, 3, 4, 5, 6},
         new float[] {-1, -2, -3}));
@@ -88,7 +88,7 @@ class GraphNetworkTest {
   @Test
   void readsLogitsAsTheFirstOutputWhenTheSoftmaxComesSecond() throws Exception {
     GraphNetwork network = GraphNetwork.of(new GraphEditor(
-        ModelProto.parseFrom(SampleModels.mlp(4, new int[] {3}, 2, 1))));
+        ModelProto.parseFrom(SampleModels.mlp(4, new int[] {3}, 2, 1))), false);
 
     // the Softmax maps to no layer: the chain ends in logits, which is also the first output
     assertThat(network.layers()).hasSize(3).last().isInstanceOf(LayerWeights.Linear.class);
@@ -97,7 +97,7 @@ class GraphNetworkTest {
 
   @Test
   void refusesAWeightSharedWithAnotherNode() {
-    assertThatThrownBy(() -> GraphNetwork.of(new GraphEditor(model(true))))
+    assertThatThrownBy(() -> GraphNetwork.of(new GraphEditor(model(true)), false))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("fine-tuning cannot map node Add_hidden (Add): its initializer b"
             + " is shared with another node");

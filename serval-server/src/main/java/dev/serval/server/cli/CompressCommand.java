@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
       "With --eval the report adds top-1 accuracy (or --metric) before and after; with"
           + " --max-accuracy-drop other settings are tried and the best model within the"
           + " tolerance is kept. Exits with 1 when none is.",
-      "With --fine-tune (prune --structured, low-rank) the compressed model is trained further"
+      "With --fine-tune (prune, low-rank) the compressed model is trained further"
           + " on labelled rows and on the original model's outputs; every model the gate tries"
           + " is fine-tuned too."
     })
@@ -171,7 +171,7 @@ final class CompressCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--fine-tune", paramLabel = "FILE",
-      description = "prune --structured and low-rank: train the compressed model further on"
+      description = "prune and low-rank: train the compressed model further on"
           + " these labelled rows (as --eval reads them; a features .npy with"
           + " --fine-tune-labels), learning from the labels and the original model's outputs.")
   Path fineTune;

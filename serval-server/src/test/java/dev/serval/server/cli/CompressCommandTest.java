@@ -81,7 +81,7 @@ class CompressCommandTest {
     assertThat(cli("compress", mlp().toString(), "--method", "int8-dynamic", "--fine-tune",
         csv.toString(), "--output", dir.resolve("int8.onnx").toString()))
         .isEqualTo(ErrorHandler.USAGE);
-    assertThat(err.toString()).contains("fine-tuning applies to structured prune and low-rank");
+    assertThat(err.toString()).contains("fine-tuning applies to prune and low-rank");
   }
 
   private Path mlp() {

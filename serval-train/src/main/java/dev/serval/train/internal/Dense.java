@@ -14,9 +14,17 @@ public final class Dense implements Layer {
   private final Param weight;
   private final Param bias;
   private final String name;
+  /** Weights held at zero in training (a pruned layer's removed weights), or null for none. */
+  private final boolean[] frozen;
   private float[] input;
 
   private Dense(String name, int inputs, int outputs, float[] weight, float[] bias) {
+    this(name, inputs, outputs, weight, bias, null);
+  }
+
+  private Dense(String name, int inputs, int outputs, float[] weight, float[] bias,
+      boolean[] frozen) {
+    this.frozen = frozen;
     this.name = name;
     this.inputs = inputs;
     this.outputs = outputs;
@@ -26,14 +34,24 @@ public final class Dense implements Layer {
 
   /**
    * A layer with the given weights (copied): {@code weight} [outputs, inputs] row-major,
-   * {@code bias} of length outputs, or null for a layer without bias.
+   * {@code bias} of length outputs, or null for a layer without bias. With {@code keepZeros}
+   * the weights that are zero get no gradient, so they stay zero through training.
    */
-  public static Dense of(String name, int inputs, int outputs, float[] weight, float[] bias) {
+  public static Dense of(String name, int inputs, int outputs, float[] weight, float[] bias,
+      boolean keepZeros) {
     Checks.require(weight.length == inputs * outputs, "weight of " + name + " must hold "
         + outputs + " x " + inputs + " values but has " + weight.length);
     Checks.require(bias == null || bias.length == outputs, "bias of " + name + " must hold "
         + outputs + " values but has " + (bias == null ? 0 : bias.length));
-    return new Dense(name, inputs, outputs, weight.clone(), bias == null ? null : bias.clone());
+    boolean[] zeros = null;
+    if (keepZeros) {
+      zeros = new boolean[weight.length];
+      for (int i = 0; i < weight.length; i++) {
+        zeros[i] = weight[i] == 0;
+      }
+    }
+    return new Dense(name, inputs, outputs, weight.clone(), bias == null ? null : bias.clone(),
+        zeros);
   }
 
   /** Weights uniform in [-limit, limit], biases zero. */
@@ -94,6 +112,11 @@ public final class Dense implements Layer {
           dx[in + i] += go * w[row + i];
           dw[row + i] += go * input[in + i];
         }
+      }
+    }
+    if (frozen != null) {
+      for (int i = 0; i < dw.length; i++) {
+        dw[i] = frozen[i] ? 0 : dw[i];
       }
     }
     return dx;
