@@ -17,7 +17,8 @@ import java.util.List;
  * @param verdict why it was or was not acceptable
  */
 public record Candidate(String settings, long fileBytes, List<Throughput> throughput,
-    double speedup, double score, double worsening, boolean slower, boolean picked, String verdict) {
+    double speedup, double score, double worsening, boolean slower, boolean picked,
+    String verdict) {
   public Candidate {
     throughput = List.copyOf(throughput);
   }

@@ -147,8 +147,8 @@ class FineTuneTest {
   void refusesATransformerBlockNamingTheNode() throws IOException {
     assertThatThrownBy(() -> lowRankFineTuned(TestModels.transformer(dir)))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("fine-tuning cannot map node MatMul_q.low_rank.inner (MatMul): its input x is"
-            + " also read by");
+        .hasMessageContaining("fine-tuning cannot map node MatMul_q.low_rank.inner (MatMul):"
+            + " its input x is also read by");
   }
 
   private void lowRankFineTuned(Path model) throws IOException {
