@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Issue 5's compression benchmark (serval-bench CompressionBenchmark): int8 on the digits MLP and
 # CNN trained here (file size, top-1), int8-dynamic on an MLP 512-2048-2048-512 (rows/s at batch
-# 64), structured pruning 50% + low-rank on a digits MLP 64-512-512-10 (rows/s, top-1), and what
-# the accuracy gate picks for that pruning with a 1-point tolerance. Speed: one intra-op thread,
-# original and compressed model timed in alternating rounds, medians.
+# 64), structured pruning 50% + low-rank on a digits MLP 64-512-512-10 (rows/s, top-1), without
+# and with fine-tuning on the training rows, and what the accuracy gate picks for that pruning
+# with a 1-point tolerance, without and with fine-tuning. Speed: one intra-op thread, original
+# and compressed model timed in alternating rounds, medians.
 #
 # Usage: bench/compress.sh [--no-build] [-- CompressionBenchmark options: --epochs N --rounds N
-#        --runs N --low-rank R]   (--no-build reuses serval-bench as last built and installed)
+#        --runs N --low-rank R --fine-tune-epochs N --fine-tune-ranks R,R,...]
+#        (--no-build reuses serval-bench as last built and installed)
 # Results go to bench/results/compress-<UTC time>/ (report.json, report.json.md, uptime.txt).
 set -euo pipefail
 

@@ -18,10 +18,11 @@ import java.util.List;
  * @param runsPerRound runs per round
  * @param models every compressed model, in the order measured
  * @param gate what {@code --max-accuracy-drop} found for structured pruning of the wide MLP
+ * @param fineTunedGate the same with fine-tuning of every candidate
  */
 public record CompressionBenchReport(Environment environment, String cpu, String loadBefore,
-    String loadAfter, int rounds, int runsPerRound, List<CompressedModel> models, String gate)
-    implements BenchmarkOutput {
+    String loadAfter, int rounds, int runsPerRound, List<CompressedModel> models, String gate,
+    String fineTunedGate) implements BenchmarkOutput {
 
   /** Issue 5's int8 size target: at most this share of the float32 file. */
   public static final double INT8_SIZE = 0.3;
@@ -91,6 +92,7 @@ public record CompressionBenchReport(Environment environment, String cpu, String
     }
     md.append(format("%nAccuracy gate, structured pruning with --max-accuracy-drop %.0f: %s%n",
         PRUNE_DROP, gate));
+    md.append(format("%nThe same with --fine-tune (the training rows): %s%n", fineTunedGate));
     md.append(ReportFormat.targetTable(targets()));
     return md.toString();
   }

@@ -3,7 +3,6 @@ package dev.serval.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serval.bench.internal.Checks;
-import dev.serval.bench.internal.InterleavedTiming;
 import dev.serval.bench.internal.OptionPairs;
 import dev.serval.bench.internal.SyntheticInputs;
 import dev.serval.compress.AccuracyGate;
@@ -13,8 +12,10 @@ import dev.serval.compress.CompressionOptions;
 import dev.serval.compress.CompressionReport;
 import dev.serval.compress.Compressor;
 import dev.serval.compress.GateReport;
+import dev.serval.compress.InterleavedTiming;
 import dev.serval.compress.Method;
 import dev.serval.compress.Metric;
+import dev.serval.core.Tensor;
 import dev.serval.core.runtime.LoadedModel;
 import dev.serval.core.runtime.RuntimeOptions;
 import dev.serval.runtime.onnx.OnnxBackend;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -62,6 +64,8 @@ public final class CompressionBenchmark {
   private final int[] speedHidden;
   private final int speedWidth;
   private final int lowRank;
+  private final int fineTuneEpochs;
+  private final int[] fineTuneRanks;
   private final int rounds;
   private final int runsPerRound;
   private final Path workDir;
@@ -78,6 +82,8 @@ public final class CompressionBenchmark {
     this.speedHidden = b.speedHidden;
     this.speedWidth = b.speedWidth;
     this.lowRank = b.lowRank;
+    this.fineTuneEpochs = b.fineTuneEpochs;
+    this.fineTuneRanks = b.fineTuneRanks;
     this.rounds = b.rounds;
     this.runsPerRound = b.runsPerRound;
     this.workDir = b.workDir;
@@ -95,9 +101,10 @@ public final class CompressionBenchmark {
   }
 
   /**
-   * {@code [--epochs 40] [--rounds 15] [--runs 10] [--low-rank 32] [--work-dir DIR]
-   * [--output FILE.json]}: progress to {@code err}, Markdown to {@code out}, JSON (and Markdown
-   * beside it) to the output file. Returns 0, or 2 on bad arguments.
+   * {@code [--epochs 40] [--rounds 15] [--runs 10] [--low-rank 32] [--fine-tune-epochs 10]
+   * [--fine-tune-ranks 16,32,64] [--work-dir DIR] [--output FILE.json]}: progress to
+   * {@code err}, Markdown to {@code out}, JSON (and Markdown beside it) to the output file.
+   * Returns 0, or 2 on bad arguments.
    */
   public static int runCommand(String[] args, PrintStream out, PrintStream err) {
     Builder builder = builder();
@@ -108,11 +115,15 @@ public final class CompressionBenchmark {
           "--rounds", v -> builder.rounds(Integer.parseInt(v)),
           "--runs", v -> builder.runsPerRound(Integer.parseInt(v)),
           "--low-rank", v -> builder.lowRank(Integer.parseInt(v)),
+          "--fine-tune-epochs", v -> builder.fineTuneEpochs(Integer.parseInt(v)),
+          "--fine-tune-ranks", v -> builder.fineTuneRanks(Arrays.stream(v.split(","))
+              .mapToInt(Integer::parseInt).toArray()),
           "--work-dir", v -> builder.workDir(Path.of(v)),
           "--output", v -> output[0] = Path.of(v)));
     } catch (IllegalArgumentException e) {
       err.println("compression benchmark: " + e.getMessage() + " (usage: [--epochs N]"
-          + " [--rounds N] [--runs N] [--low-rank R] [--work-dir DIR] [--output FILE.json])");
+          + " [--rounds N] [--runs N] [--low-rank R] [--fine-tune-epochs N]"
+          + " [--fine-tune-ranks R,R,...] [--work-dir DIR] [--output FILE.json])");
       return 2;
     }
     CompressionBenchReport report = builder.build().run(err);
@@ -152,7 +163,7 @@ public final class CompressionBenchmark {
     models.add(pruned);
     models.add(prunedLowRank(compressor, wideName, wide, pruned, test, log));
     Path gated = workDir.resolve("digits-wide-gated.onnx");
-    GateReport gate = gate(wide, gated, test);
+    GateReport gate = gate(wide, gated, test, pruning());
     log.println("gate: " + describe(gate));
     if (gate.passed()) {
       Candidate pick = gate.candidates().stream().filter(Candidate::picked).findFirst()
@@ -161,8 +172,83 @@ public final class CompressionBenchmark {
           pruned.originalBytes(), pick.fileBytes(), gate.baseline(), pick.score(), BATCH, 0, 0),
           wide, gated, log));
     }
+    GateReport fineTunedGate = fineTunedPipeline(wideName, wide, pruned.originalTop1(),
+        split.train(), test, models, log);
     return new CompressionBenchReport(environment, int8Large.cpu(), loadBefore, loadAverage(),
-        rounds, runsPerRound, models, describe(gate));
+        rounds, runsPerRound, models, describe(gate), describe(fineTunedGate));
+  }
+
+  /**
+   * Structured pruning 50% then fine-tuning on the training rows, then low-rank at each rank of
+   * {@link Builder#fineTuneRanks} on that and fine-tuning again; each result is scored and timed
+   * against the unpruned original. Then what the gate picks for pruning with fine-tuning.
+   */
+  private GateReport fineTunedPipeline(String name, Path wide, double wideTop1, Dataset train,
+      Dataset test, List<CompressedModel> models, PrintStream log) {
+    Path rows = csv(train, workDir.resolve("digits-train.csv"));
+    Compressor progress = Compressor.builder().backend(backend).benchmark(BenchmarkSettings.none())
+        .nanos(nanos).progress(line -> log.println("  " + line)).build();
+    Path pruned = workDir.resolve(stem(wide) + "-pruned-tuned.onnx");
+    String label = "prune + fine-tune";
+    CompressedModel prunedModel = stage(progress, name, label, wide, wideTop1, wide, pruned,
+        fineTuned(pruning()), test, log);
+    models.add(prunedModel);
+    for (int rank : fineTuneRanks) {
+      Path factored = workDir.resolve(stem(wide) + "-pruned-tuned-rank" + rank + ".onnx");
+      models.add(stage(progress, name, label + ", low-rank rank " + rank + " + fine-tune",
+          wide, wideTop1, pruned, factored, fineTuned(CompressionOptions.builder(Method.LOW_RANK)
+              .rank(rank).build()), test, log));
+    }
+    Path gated = workDir.resolve(stem(wide) + "-gated-tuned.onnx");
+    GateReport gate = gate(wide, gated, test, fineTuned(pruning()));
+    log.println("gate with fine-tuning: " + describe(gate));
+    gate.candidates().stream().filter(Candidate::picked).findFirst().ifPresent(pick ->
+        models.add(timed(new CompressedModel(name, label + ", gate's pick: " + pick.settings(),
+            prunedModel.originalBytes(), pick.fileBytes(), gate.baseline(), pick.score(), BATCH,
+            0, 0), wide, gated, log)));
+    return gate;
+  }
+
+  /**
+   * {@code input} compressed, scored on {@code test} and timed against {@code original}, whose
+   * top-1 is {@code originalTop1}.
+   */
+  private CompressedModel stage(Compressor compressor, String name, String label, Path original,
+      double originalTop1, Path input, Path output, CompressionOptions options, Dataset test,
+      PrintStream log) {
+    GateReport report = compressor.compress(input, output, options,
+        AccuracyGate.report(test, Metric.TOP1));
+    return timed(new CompressedModel(name, label, bytes(original),
+        report.result().result().fileBytes(), originalTop1, report.candidates().get(0).score(),
+        BATCH, 0, 0), original, output, log);
+  }
+
+  private CompressionOptions fineTuned(CompressionOptions options) {
+    return CompressionOptions.Builder.from(options).fineTune(workDir.resolve("digits-train.csv"))
+        .fineTuneEpochs(fineTuneEpochs).build();
+  }
+
+  private static Path csv(Dataset data, Path file) {
+    StringBuilder text = new StringBuilder();
+    for (int r = 0; r < data.rows(); r++) {
+      for (int c = 0; c < data.featureCount(); c++) {
+        text.append(data.feature(r, c)).append(',');
+      }
+      text.append(data.label(r)).append('\n');
+    }
+    try {
+      return Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static long bytes(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -221,11 +307,11 @@ public final class CompressionBenchmark {
     return timed(measured, wide, output, log);
   }
 
-  /** What the gate picks for structured pruning within a 1-point drop, timed like the rest. */
-  private GateReport gate(Path wide, Path output, Dataset test) {
+  /** What the gate picks for {@code options} within a 1-point drop, timed like the rest. */
+  private GateReport gate(Path wide, Path output, Dataset test, CompressionOptions options) {
     Compressor timing = Compressor.builder().backend(backend).nanos(nanos)
         .benchmark(new BenchmarkSettings(List.of(BATCH), Duration.ofMillis(300), 5, 1)).build();
-    return timing.compress(wide, output, pruning(),
+    return timing.compress(wide, output, options,
         AccuracyGate.within(test, Metric.TOP1, CompressionBenchReport.PRUNE_DROP));
   }
 
@@ -242,8 +328,9 @@ public final class CompressionBenchmark {
         .build();
     try (LoadedModel a = backend.load(original, options);
         LoadedModel b = backend.load(compressed, options)) {
+      List<Tensor> inputs = SyntheticInputs.create(a.signature().inputs(), BATCH, SEED);
       double[] millis = new InterleavedTiming(rounds, runsPerRound, nanos)
-          .medianMillis(a, b, SyntheticInputs.create(a.signature().inputs(), BATCH, SEED));
+          .medianMillis(() -> a.run(inputs, Set.of()), () -> b.run(inputs, Set.of()));
       CompressedModel result = new CompressedModel(m.model(), m.method(), m.originalBytes(),
           m.compressedBytes(), m.originalTop1(), m.compressedTop1(), BATCH, millis[0],
           millis[1]);
@@ -324,6 +411,8 @@ public final class CompressionBenchmark {
     private int[] speedHidden = {2048, 2048};
     private int speedWidth = 512;
     private int lowRank = 32;
+    private int fineTuneEpochs = 10;
+    private int[] fineTuneRanks = {16, 32, 64};
     private int rounds = 15;
     private int runsPerRound = 10;
     private Path workDir;
@@ -369,6 +458,18 @@ public final class CompressionBenchmark {
     /** The rank low-rank keeps after pruning. */
     public Builder lowRank(int rank) {
       this.lowRank = Checks.positive("lowRank", rank);
+      return this;
+    }
+
+    /** The most epochs of each fine-tuning in the fine-tuned pipeline. */
+    public Builder fineTuneEpochs(int epochs) {
+      this.fineTuneEpochs = Checks.positive("fineTuneEpochs", epochs);
+      return this;
+    }
+
+    /** The ranks low-rank keeps after fine-tuned pruning, each fine-tuned again. */
+    public Builder fineTuneRanks(int... ranks) {
+      this.fineTuneRanks = Checks.positive("fineTuneRanks", ranks.clone());
       return this;
     }
 

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.serval.bench.internal.Checks;
 import dev.serval.bench.internal.GraphExport;
-import dev.serval.bench.internal.InterleavedTiming;
 import dev.serval.bench.internal.OptionPairs;
 import dev.serval.bench.internal.SyntheticInputs;
 import dev.serval.compress.BenchmarkSettings;
 import dev.serval.compress.CompressionOptions;
 import dev.serval.compress.Compressor;
+import dev.serval.compress.InterleavedTiming;
 import dev.serval.compress.Method;
 import dev.serval.core.DataType;
 import dev.serval.core.Shape;
@@ -166,8 +166,9 @@ public final class TorchComparison {
       int classes = expected.length / count;
       NpyWriter.writeFloats(dir.resolve("expected.npy"), expected, count, classes);
       log.println(name + ": timing float32 and int8 at batch " + BATCH + " ...");
-      double[] millis = new InterleavedTiming(rounds, runsPerRound, nanos).medianMillis(fp32,
-          quantized, List.of(tensor(Arrays.copyOf(rows, BATCH * width), BATCH, width)));
+      List<Tensor> batch = List.of(tensor(Arrays.copyOf(rows, BATCH * width), BATCH, width));
+      double[] millis = new InterleavedTiming(rounds, runsPerRound, nanos)
+          .medianMillis(() -> fp32.run(batch, Set.of()), () -> quantized.run(batch, Set.of()));
       Int8SideBySide result = new Int8SideBySide(key, name, count,
           top1(expected, classes, labels), top1(actual, classes, labels),
           agreement(expected, actual, classes), BATCH, millis[0], millis[1]);

@@ -16,8 +16,9 @@ class CompressionBenchmarkTest {
   @Test
   void measuresEveryCompressedModelOnTinySettings() {
     CompressionBenchReport report = CompressionBenchmark.builder()
-        .epochs(2).digitsHidden(16).typicalCnn(4, 32).wideHidden(32, 32).speedModel(16, 32).lowRank(4)
-        .rounds(2).runsPerRound(1).workDir(work).build()
+        .epochs(2).digitsHidden(16).typicalCnn(4, 32).wideHidden(32, 32).speedModel(16, 32)
+        .lowRank(4).fineTuneEpochs(1).fineTuneRanks(4).rounds(2).runsPerRound(1).workDir(work)
+        .build()
         .run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
     assertThat(report.models()).extracting(CompressedModel::method).startsWith(
@@ -32,7 +33,10 @@ class CompressionBenchmarkTest {
     });
     assertThat(report.models().get(0).compressedTop1()).isBetween(0.0, 100.0);
     assertThat(report.models().get(9).originalTop1()).isNaN();
+    assertThat(report.models()).extracting(CompressedModel::method).contains(
+        "prune + fine-tune", "prune + fine-tune, low-rank rank 4 + fine-tune");
     assertThat(report.gate()).contains("Tried:");
+    assertThat(report.fineTunedGate()).contains("Tried:", "fine-tuned 1 epochs");
     assertThat(report.targets()).extracting(TargetCheck::name).contains(
         "digits CNN (16 filters 3x3), int8-static: file",
         "digits CNN (4 filters 3x3, dense 32), int8-dynamic: file",

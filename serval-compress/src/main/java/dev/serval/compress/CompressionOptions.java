@@ -31,6 +31,11 @@ import java.util.TreeSet;
  *     projection of the truncated SVD
  * @param excludedNodes nodes (by name, or first output when unnamed) every method leaves alone,
  *     e.g. the layers an accuracy gate found most sensitive
+ * @param fineTune prune and low-rank: labelled rows (as {@link EvaluationData} reads them) to
+ *     train the compressed model on afterwards (pruned weights stay zero), or null for none
+ * @param fineTuneLabels with a features {@code .npy} as {@code fineTune}: the labels {@code .npy}
+ * @param fineTuneEpochs with {@code fineTune}: the most epochs to train
+ * @param fineTuneSeed with {@code fineTune}: seed of the held-out rows and the batch order
  */
 public record CompressionOptions(
     Method method,
@@ -48,7 +53,11 @@ public record CompressionOptions(
     double energy,
     int clusterBits,
     long seed,
-    Set<String> excludedNodes) {
+    Set<String> excludedNodes,
+    Path fineTune,
+    Path fineTuneLabels,
+    int fineTuneEpochs,
+    long fineTuneSeed) {
 
   /** The operators int8-dynamic writes. */
   public enum Int8Kernels {
@@ -97,6 +106,21 @@ public record CompressionOptions(
     if (clusterBits < 1 || clusterBits > 8) {
       throw new IllegalArgumentException("clusterBits must be 1 to 8 but was " + clusterBits);
     }
+    if (fineTuneEpochs < 1) {
+      throw new IllegalArgumentException("fineTuneEpochs must be >= 1 but was " + fineTuneEpochs);
+    }
+    if (fineTuneLabels != null && fineTune == null) {
+      throw new IllegalArgumentException("fineTuneLabels needs fineTune, the features .npy");
+    }
+    if (fineTune != null && method != Method.LOW_RANK && method != Method.PRUNE) {
+      throw new IllegalArgumentException("fine-tuning applies to prune and low-rank, whose"
+          + " results are float weights, not to " + method.cliName());
+    }
+  }
+
+  /** Whether the compressed model is trained on {@link #fineTune()} rows afterwards. */
+  public boolean fineTuned() {
+    return fineTune != null;
   }
 
   public static Builder builder(Method method) {
@@ -121,6 +145,10 @@ public record CompressionOptions(
     private int clusterBits = 8;
     private long seed = 1;
     private Set<String> excludedNodes = Set.of();
+    private Path fineTune;
+    private Path fineTuneLabels;
+    private int fineTuneEpochs = 10;
+    private long fineTuneSeed = 1;
 
     private Builder(Method method) {
       this.method = method;
@@ -143,7 +171,11 @@ public record CompressionOptions(
           .energy(options.energy())
           .clusterBits(options.clusterBits())
           .seed(options.seed())
-          .exclude(options.excludedNodes());
+          .exclude(options.excludedNodes())
+          .fineTune(options.fineTune())
+          .fineTuneLabels(options.fineTuneLabels())
+          .fineTuneEpochs(options.fineTuneEpochs())
+          .fineTuneSeed(options.fineTuneSeed());
     }
 
     /** Nodes to leave alone, by name (or first output when unnamed). */
@@ -228,10 +260,33 @@ public record CompressionOptions(
       return this;
     }
 
+    /** Labelled rows to train the compressed model on afterwards (null: no fine-tuning). */
+    public Builder fineTune(Path file) {
+      this.fineTune = file;
+      return this;
+    }
+
+    /** The labels {@code .npy} when {@link #fineTune} is a features {@code .npy}. */
+    public Builder fineTuneLabels(Path file) {
+      this.fineTuneLabels = file;
+      return this;
+    }
+
+    public Builder fineTuneEpochs(int epochs) {
+      this.fineTuneEpochs = epochs;
+      return this;
+    }
+
+    public Builder fineTuneSeed(long seed) {
+      this.fineTuneSeed = seed;
+      return this;
+    }
+
     public CompressionOptions build() {
       return new CompressionOptions(method, perChannel, symmetric, kernels, calibration,
           calibrationMethod, percentile, bits, blockSize, sparsity, structured, rank, energy,
-          clusterBits, seed, excludedNodes);
+          clusterBits, seed, excludedNodes, fineTune, fineTuneLabels, fineTuneEpochs,
+          fineTuneSeed);
     }
   }
 }

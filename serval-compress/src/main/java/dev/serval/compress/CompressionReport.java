@@ -24,6 +24,7 @@ import java.util.Locale;
  * @param agreement per output, the largest difference between the models on the same inputs
  * @param nodes what the method did to each node it considered
  * @param notes observations a user should read, such as int8 running slower than float here
+ * @param fineTuning what training the compressed model afterwards did, or null when it was not
  */
 public record CompressionReport(
     Method method,
@@ -36,7 +37,8 @@ public record CompressionReport(
     ModelSummary result,
     List<OutputAgreement> agreement,
     List<NodeDecision> nodes,
-    List<String> notes) {
+    List<String> notes,
+    FineTuningReport fineTuning) {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -97,6 +99,12 @@ public record CompressionReport(
     }
     if (!result.throughput().isEmpty()) {
       line(text, "measured with %d intra-op thread(s) on a CPU with %s", threads, cpu);
+    }
+    if (fineTuning != null) {
+      line(text, "fine-tuned on %d of %d rows of %s for up to %d epochs, kept epoch %d: top-1 on"
+          + " the %d held-out rows %.2f%% -> %.2f%%", fineTuning.trainingRows(),
+          fineTuning.rows(), fineTuning.data(), fineTuning.epochs(), fineTuning.bestEpoch(),
+          fineTuning.heldOutRows(), fineTuning.top1Before(), fineTuning.top1After());
     }
     agreement.forEach(a -> line(text, "output %s: max |difference| %.3g (max |value| %.3g)",
         a.output(), a.maxAbsDifference(), a.maxAbsOriginal()));

@@ -2,6 +2,7 @@ package dev.serval.compress;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.serval.compress.internal.CpuFeatures;
+import dev.serval.compress.internal.FineTuner;
 import dev.serval.compress.internal.GraphEditor;
 import dev.serval.compress.internal.ModelFiles;
 import dev.serval.compress.internal.ModelProbe;
@@ -10,6 +11,7 @@ import dev.serval.compress.internal.Transforms;
 import dev.serval.core.InvalidInputException;
 import dev.serval.core.Tensor;
 import dev.serval.runtime.onnx.OnnxBackend;
+import dev.serval.train.data.Dataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -35,18 +38,25 @@ public final class Compressor {
       EnumSet.of(Method.INT8_DYNAMIC, Method.INT8_STATIC, Method.WEIGHT_ONLY);
   private static final long INPUT_SEED = 7;
   private static final int AGREEMENT_BATCH = 16;
+  /** Timed rounds per model and batch size, when the settings ask for fewer runs. */
+  private static final int ROUNDS = 15;
 
   private final OnnxBackend backend;
   private final BenchmarkSettings benchmark;
   private final LongSupplier nanos;
   private final Path cpuinfo;
+  private final Consumer<String> progress;
 
   private Compressor(Builder builder) {
     this.backend = builder.backend;
     this.benchmark = builder.benchmark;
     this.nanos = builder.nanos;
     this.cpuinfo = builder.cpuinfo;
+    this.progress = builder.progress;
   }
+
+  /** The speed of an original model and of its compressed form, timed together. */
+  record Speeds(List<Throughput> original, List<Throughput> result) {}
 
   public static Builder builder() {
     return new Builder();
@@ -70,11 +80,17 @@ public final class Compressor {
       List<NodeDecision> decisions = Transforms.apply(options, backend, threads, graph);
       requireChange(options.method(), decisions);
       ModelProto compressed = graph.build();
+      FineTuningReport tuning = null;
+      if (options.fineTuned()) {
+        FineTuner.Tuned tuned = fineTune(compressed, original, options);
+        compressed = tuned.model();
+        tuning = tuned.report();
+      }
       Path temp = temporaryFile(target);
       try {
         Files.write(temp, compressed.toByteArray());
         CompressionReport report = measure(source, target, temp, original, model, compressed,
-            options, decisions);
+            options, decisions, tuning);
         move(temp, target);
         return report;
       } finally {
@@ -114,35 +130,74 @@ public final class Compressor {
   /** The same compressor, measuring no speed. */
   Compressor withoutTiming() {
     return builder().backend(backend).benchmark(BenchmarkSettings.none()).nanos(nanos)
-        .cpuinfo(cpuinfo).build();
+        .cpuinfo(cpuinfo).progress(progress).build();
   }
 
-  /** The speed of {@code probe} at each batch size, on inputs made for {@code original}. */
-  List<Throughput> time(ModelProbe probe, ModelProbe original) {
-    List<Throughput> times = new ArrayList<>();
+  /**
+   * The speed of {@code original} and {@code result} at each batch size, on the same inputs,
+   * timed in alternating rounds ({@link InterleavedTiming}) so that load changes fall on both.
+   * Each round runs a model as often as fits the budget's share.
+   */
+  Speeds time(ModelProbe original, ModelProbe result) {
+    List<Throughput> before = new ArrayList<>();
+    List<Throughput> after = new ArrayList<>();
+    int rounds = Math.max(ROUNDS, benchmark.minRuns());
     for (int batch : batches(original)) {
       List<Tensor> inputs = original.randomInputs(batch, INPUT_SEED);
       int rows = Math.toIntExact(inputs.get(0).shape().dim(0));
-      times.add(probe.measure(inputs, rows, benchmark.budget(), benchmark.minRuns(), nanos));
+      Runnable a = () -> original.run(inputs);
+      Runnable b = () -> result.run(inputs);
+      InterleavedTiming timing =
+          new InterleavedTiming(rounds, runsPerRound(a, b, rounds), nanos);
+      double[] millis = timing.medianMillis(a, b);
+      before.add(Throughput.of(rows, millis[0], timing.runs()));
+      after.add(Throughput.of(rows, millis[1], timing.runs()));
     }
-    return times;
+    return new Speeds(before, after);
+  }
+
+  /** Runs per round so that each model's rounds take about the budget (at least one). */
+  private int runsPerRound(Runnable a, Runnable b, int rounds) {
+    if (benchmark.budget().isZero()) {
+      return 1;
+    }
+    a.run(); // the first run of a session is much slower than the rest
+    b.run();
+    long start = nanos.getAsLong();
+    a.run();
+    b.run();
+    double perRun = Math.max(1, nanos.getAsLong() - start) / 2.0;
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+        benchmark.budget().toNanos() / (rounds * perRun)));
+  }
+
+  private FineTuner.Tuned fineTune(ModelProto compressed, ModelProbe original,
+      CompressionOptions options) {
+    Dataset rows = options.fineTuneLabels() == null ? EvaluationData.read(options.fineTune())
+        : EvaluationData.read(options.fineTune(), options.fineTuneLabels());
+    String label = settings(options);
+    // magnitude pruning's zeros are its result: training must not fill them in again
+    boolean keepZeros = options.method() == Method.PRUNE && !options.structured();
+    return new FineTuner(options.fineTuneEpochs(), options.fineTuneSeed(), keepZeros,
+        line -> progress.accept(label + ": " + line))
+        .tune(compressed, original, rows, options.fineTune().toString());
   }
 
   private CompressionReport measure(Path source, Path target, Path temp, ModelProbe original,
       ModelProto model, ModelProto compressed, CompressionOptions options,
-      List<NodeDecision> decisions) {
+      List<NodeDecision> decisions, FineTuningReport tuning) {
     try (ModelProbe result = new ModelProbe(backend, temp, benchmark.threads())) {
       List<Tensor> inputs = original.randomInputs(AGREEMENT_BATCH, INPUT_SEED);
       List<OutputAgreement> agreement =
           ModelProbe.agreement(original.run(inputs), result.run(inputs));
-      List<Throughput> before = time(original, original);
-      List<Throughput> after = time(result, original);
+      Speeds speeds = time(original, result);
       String cpu = cpu();
       return new CompressionReport(options.method(), settings(options), source.toString(),
           target.toString(), cpu, benchmark.threads(),
-          new ModelSummary(ModelFiles.size(source), parameters(model), before),
-          new ModelSummary(ModelFiles.size(temp), parameters(compressed), after),
-          agreement, decisions, notes(options.method(), before, after, cpu));
+          new ModelSummary(ModelFiles.size(source), parameters(model), speeds.original()),
+          new ModelSummary(ModelFiles.size(temp), parameters(compressed), speeds.result()),
+          agreement, decisions, notes(options.method(), speeds.original(), speeds.result(), cpu),
+          tuning);
     }
   }
 
@@ -188,8 +243,9 @@ public final class Compressor {
   }
 
   static String settings(CompressionOptions o) {
-    return o.excludedNodes().isEmpty() ? methodSettings(o)
-        : methodSettings(o) + ", excluding " + String.join(", ", o.excludedNodes());
+    return methodSettings(o)
+        + (o.excludedNodes().isEmpty() ? "" : ", excluding " + String.join(", ", o.excludedNodes()))
+        + (o.fineTuned() ? ", fine-tuned " + o.fineTuneEpochs() + " epochs" : "");
   }
 
   private static String methodSettings(CompressionOptions o) {
@@ -246,8 +302,15 @@ public final class Compressor {
     private BenchmarkSettings benchmark = BenchmarkSettings.defaults();
     private LongSupplier nanos = System::nanoTime;
     private Path cpuinfo = Path.of("/proc/cpuinfo");
+    private Consumer<String> progress = line -> { };
 
     private Builder() {}
+
+    /** Receives progress lines of long steps, such as each epoch of fine-tuning. */
+    public Builder progress(Consumer<String> progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
 
     public Builder backend(OnnxBackend backend) {
       this.backend = Objects.requireNonNull(backend, "backend");

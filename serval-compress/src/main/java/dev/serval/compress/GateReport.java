@@ -62,19 +62,21 @@ public record GateReport(Metric metric, double maxWorsening, int rows, double ba
     line(text, "%s of the original on %d rows: %.4g%s", metric.cliName(), rows, baseline,
         Double.isFinite(maxWorsening)
             ? String.format(Locale.ROOT, "; allowed to worsen by %.4g", maxWorsening) : "");
-    line(text, "  %-48s %12s %7s %12s %10s %10s", "candidate", "file bytes", "size", "rows/s",
-        metric.cliName(), "worse by");
+    line(text, "  %-48s %12s %7s %12s %8s %10s %10s", "candidate", "file bytes", "size",
+        "rows/s", "speed", metric.cliName(), "worse by");
     for (Candidate c : candidates) {
-      line(text, "%s %-48s %12d %6.2fx %12s %10.4g %10.4g", c.picked() ? "*" : " ",
+      line(text, "%s %-48s %12d %6.2fx %12s %8s %10.4g %10.4g", c.picked() ? "*" : " ",
           c.settings(), c.fileBytes(),
           c.fileBytes() == 0 ? 0 : (double) original.fileBytes() / c.fileBytes(),
           c.throughput().isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", c.rowsPerSecond()),
+          Double.isNaN(c.speedup()) ? "-" : String.format(Locale.ROOT, "%.2fx", c.speedup()),
           c.score(), c.worsening());
       line(text, "    %s", c.verdict());
     }
     if (!original.throughput().isEmpty()) {
       Throughput last = original.throughput().get(original.throughput().size() - 1);
-      line(text, "rows/s at batch %d; the original: %.0f", last.batch(), last.rowsPerSecond());
+      line(text, "rows/s at batch %d; the original: %.0f (speed: over the original's rows/s,"
+          + " the two timed in alternating rounds)", last.batch(), last.rowsPerSecond());
     }
     line(text, "%s", conclusion);
     if (result != null) {

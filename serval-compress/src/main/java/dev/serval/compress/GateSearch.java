@@ -31,10 +31,11 @@ final class GateSearch {
   private final WorkFolder work;
   private final Evaluator evaluator;
   private final ModelProbe original;
-  private final List<Throughput> originalSpeed;
   private final double baseline;
   private final List<Candidate> candidates = new ArrayList<>();
   private final Map<Integer, CompressionReport> reports = new LinkedHashMap<>();
+  /** The original's speed timed together with each timed candidate, by candidate index. */
+  private final Map<Integer, List<Throughput>> originalSpeeds = new LinkedHashMap<>();
 
   private GateSearch(Compressor compressor, AccuracyGate gate, Path source, WorkFolder work,
       ModelProbe original) {
@@ -47,7 +48,6 @@ final class GateSearch {
     this.evaluator = new Evaluator(compressor.backend(), gate.data(), compressor.threads(),
         gate.metric(), source);
     this.baseline = evaluator.baseline();
-    this.originalSpeed = compressor.time(original, original);
   }
 
   static GateReport run(Compressor compressor, AccuracyGate gate, Path input, Path output,
@@ -73,7 +73,8 @@ final class GateSearch {
     int best = best();
     if (best < 0) {
       return new GateReport(gate.metric(), gate.maxWorsening(), gate.data().rows(), baseline,
-          summary(), candidates, null, conclusion(-1));
+          summary(originalSpeeds.keySet().stream().findFirst().orElse(-1)), candidates, null,
+          conclusion(-1));
     }
     candidates.set(best, candidates.get(best).asPicked());
     Path file = candidateFile(best);
@@ -83,8 +84,7 @@ final class GateSearch {
       throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
     }
     return new GateReport(gate.metric(), gate.maxWorsening(), gate.data().rows(), baseline,
-        summary(), candidates, timed(reports.get(best), target, candidates.get(best)),
-        conclusion(best));
+        summary(best), candidates, timed(reports.get(best), target, best), conclusion(best));
   }
 
   /**
@@ -125,36 +125,37 @@ final class GateSearch {
       if (index == 0) {
         throw e; // the requested settings themselves do not apply to this model
       }
-      return add(new Candidate(settings, 0, List.of(), Double.NaN, Double.NaN, false, false,
-          "not made: " + e.getMessage()));
+      return add(new Candidate(settings, 0, List.of(), Double.NaN, Double.NaN, Double.NaN, false,
+          false, "not made: " + e.getMessage()));
     }
     reports.put(index, report);
     double score = evaluator.score(file);
     double worsening = gate.metric().worsening(baseline, score);
     long bytes = report.result().fileBytes();
     if (!(worsening <= gate.maxWorsening() + 1e-9)) {
-      return add(new Candidate(settings, bytes, List.of(), score, worsening, false, false,
-          String.format(Locale.ROOT, "%s %.4g%s, more than the %.4g allowed",
+      return add(new Candidate(settings, bytes, List.of(), Double.NaN, score, worsening, false,
+          false, String.format(Locale.ROOT, "%s %.4g%s, more than the %.4g allowed",
               gate.metric().cliName(), worsening, unit(), gate.maxWorsening())));
     }
-    List<Throughput> speed;
+    Compressor.Speeds speeds;
     try (ModelProbe probe = new ModelProbe(compressor.backend(), file, compressor.threads())) {
-      speed = compressor.time(probe, original);
+      speeds = compressor.time(original, probe);
     }
-    boolean slower = slower(speed);
-    return add(new Candidate(settings, bytes, speed, score, worsening, slower, false,
-        slower ? slowerVerdict(speed) : "within the tolerance"));
+    originalSpeeds.put(index, speeds.original());
+    double speedup = speeds.result().isEmpty() ? Double.NaN
+        : last(speeds.result()).rowsPerSecond() / last(speeds.original()).rowsPerSecond();
+    boolean slower = speedup < 1;
+    return add(new Candidate(settings, bytes, speeds.result(), speedup, score, worsening, slower,
+        false, slower ? slowerVerdict(speeds) : "within the tolerance"));
   }
 
-  /** Whether a model is slower than the original at the largest measured batch. */
-  private boolean slower(List<Throughput> speed) {
-    return !speed.isEmpty() && speed.get(speed.size() - 1).rowsPerSecond()
-        < originalSpeed.get(originalSpeed.size() - 1).rowsPerSecond();
+  private static Throughput last(List<Throughput> speed) {
+    return speed.get(speed.size() - 1);
   }
 
-  private String slowerVerdict(List<Throughput> speed) {
-    Throughput fp32 = originalSpeed.get(originalSpeed.size() - 1);
-    Throughput own = speed.get(speed.size() - 1);
+  private String slowerVerdict(Compressor.Speeds speeds) {
+    Throughput fp32 = last(speeds.original());
+    Throughput own = last(speeds.result());
     return String.format(Locale.ROOT, "within the tolerance but slower than the original at batch"
         + " %d on this CPU (%.0f vs %.0f rows/s; %s)%s", own.batch(), own.rowsPerSecond(),
         fp32.rowsPerSecond(), compressor.cpu(),
@@ -188,7 +189,9 @@ final class GateSearch {
 
   private boolean better(Candidate a, Candidate b) {
     double size = (double) a.fileBytes() / b.fileBytes();
-    double speed = b.rowsPerSecond() == 0 ? 1 : a.rowsPerSecond() / b.rowsPerSecond();
+    // each speed-up was timed against the original in its own rounds, so they compare under load
+    double speed = Double.isNaN(a.speedup()) || Double.isNaN(b.speedup()) ? 1
+        : a.speedup() / b.speedup();
     if (gate.objective() == AccuracyGate.Objective.SIZE) {
       return Math.abs(size - 1) <= SIZE_TIE ? speed > 1 : size < 1;
     }
@@ -200,7 +203,7 @@ final class GateSearch {
       Candidate c = candidates.get(best);
       return String.format(Locale.ROOT, "picked %s: %s %.4g (%.4g%s worse than the original's"
           + " %.4g), %.2fx smaller", c.settings(), gate.metric().cliName(), c.score(),
-          c.worsening(), unit(), baseline, (double) summary().fileBytes() / c.fileBytes());
+          c.worsening(), unit(), baseline, (double) originalBytes() / c.fileBytes());
     }
     return String.format(Locale.ROOT, "no candidate is within %.4g%s of the original's %s %.4g%s;"
         + " no output was written", gate.maxWorsening(), unit(), gate.metric().cliName(),
@@ -212,19 +215,30 @@ final class GateSearch {
     return gate.metric().unit().isEmpty() ? "" : " " + gate.metric().unit();
   }
 
-  /** The original's size (known from the first candidate, which always exists) and speed. */
-  private ModelSummary summary() {
+  /** The original's file size, known from the first candidate, which always exists. */
+  private long originalBytes() {
+    return reports.get(0).original().fileBytes();
+  }
+
+  /**
+   * The original's size and its speed as timed with candidate {@code index} (none when that is
+   * -1: no candidate was timed).
+   */
+  private ModelSummary summary(int index) {
     ModelSummary original = reports.get(0).original();
-    return new ModelSummary(original.fileBytes(), original.parameters(), originalSpeed);
+    return new ModelSummary(original.fileBytes(), original.parameters(),
+        originalSpeeds.getOrDefault(index, List.of()));
   }
 
   /** The picked candidate's report, with the speeds measured here and the final output. */
-  private CompressionReport timed(CompressionReport r, Path target, Candidate picked) {
+  private CompressionReport timed(CompressionReport r, Path target, int picked) {
+    List<Throughput> speed = candidates.get(picked).throughput();
+    List<Throughput> originalSpeed = originalSpeeds.getOrDefault(picked, List.of());
     return new CompressionReport(r.method(), r.settings(), r.input(), target.toString(), r.cpu(),
-        r.threads(), summary(), new ModelSummary(r.result().fileBytes(),
-            r.result().parameters(), picked.throughput()),
+        r.threads(), summary(picked), new ModelSummary(r.result().fileBytes(),
+            r.result().parameters(), speed),
         r.agreement(), r.nodes(),
-        Compressor.notes(r.method(), originalSpeed, picked.throughput(), r.cpu()));
+        Compressor.notes(r.method(), originalSpeed, speed, r.cpu()), r.fineTuning());
   }
 
   private Path candidateFile(int index) {

@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /** Runs two model files on the same random inputs and compares their outputs. */
 final class Outputs {
@@ -42,6 +44,18 @@ final class Outputs {
    * The largest |difference| of any output element over the largest |original element|, on 8
    * random rows.
    */
+  /**
+   * A clock for timing with {@link InterleavedTiming}: each round reads it at its start and end,
+   * and rounds alternate between the original and the compressed model, so every fourth reading
+   * ends a round of the second model; those take 3 ms, all others 1 ms.
+   */
+  static LongSupplier secondModelSlower() {
+    AtomicLong nanos = new AtomicLong();
+    AtomicLong calls = new AtomicLong();
+    return () -> nanos.addAndGet(calls.incrementAndGet() % 4 == 0 ? 3_000_000 : 1_000_000);
+  }
+
+  /** The largest |difference| of any output element over the largest |original element|. */
   static double relativeError(Path original, Path compressed) {
     try (ModelProbe a = new ModelProbe(BACKEND, original, 1)) {
       return relativeError(original, compressed, a.randomInputs(8, 42));

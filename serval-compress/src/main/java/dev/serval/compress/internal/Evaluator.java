@@ -1,26 +1,15 @@
 package dev.serval.compress.internal;
 
 import dev.serval.compress.Metric;
-import dev.serval.core.DataType;
-import dev.serval.core.InvalidInputException;
-import dev.serval.core.Shape;
-import dev.serval.core.Tensor;
-import dev.serval.core.TensorSpec;
 import dev.serval.runtime.onnx.OnnxBackend;
 import dev.serval.train.data.Dataset;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Scores model files on labelled rows: each model's first float output is compared with the
  * labels (top-1) or with the original model's output on the same rows (agreement, max error).
  */
 public final class Evaluator {
-  private static final int CHUNK = 256;
-
   private final OnnxBackend backend;
   private final Dataset data;
   private final int threads;
@@ -78,59 +67,7 @@ public final class Evaluator {
   /** The model's first float output on every row, row after row. */
   private float[] outputs(Path model) {
     try (ModelProbe probe = new ModelProbe(backend, model, threads)) {
-      TensorSpec input = input(probe, model);
-      long[] dims = input.shape().dims();
-      int features = data.featureCount();
-      float[] result = null;
-      int width = 0;
-      for (int from = 0; from < data.rows(); from += CHUNK) {
-        int count = Math.min(CHUNK, data.rows() - from);
-        dims[0] = count;
-        ByteBuffer buffer = ByteBuffer.allocateDirect(count * features * Float.BYTES)
-            .order(ByteOrder.LITTLE_ENDIAN);
-        FloatBuffer floats = buffer.asFloatBuffer();
-        for (int r = from; r < from + count; r++) {
-          for (int c = 0; c < features; c++) {
-            floats.put(data.feature(r, c));
-          }
-        }
-        Tensor output = firstFloat(probe.run(
-            List.of(Tensor.of(input.name(), DataType.FP32, Shape.of(dims), buffer))), model);
-        FloatBuffer values = output.data().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        if (result == null) {
-          width = values.remaining() / count;
-          result = new float[data.rows() * width];
-        }
-        values.get(result, from * width, count * width);
-      }
-      return result;
+      return probe.firstFloatOutput(data.features(), data.rows());
     }
-  }
-
-  private TensorSpec input(ModelProbe probe, Path model) {
-    List<TensorSpec> inputs = probe.signature().inputs();
-    TensorSpec input = inputs.get(0);
-    long[] dims = input.shape().dims();
-    long perRow = 1;
-    for (int i = 1; i < dims.length; i++) {
-      perRow = dims[i] < 0 ? -1 : perRow * dims[i];
-      if (perRow < 0) {
-        break;
-      }
-    }
-    if (inputs.size() != 1 || input.datatype() != DataType.FP32 || dims.length < 2
-        || !input.shape().isDynamic(0) || perRow != data.featureCount()) {
-      throw new InvalidInputException("the evaluation rows have " + data.featureCount()
-          + " features, but " + model + " takes " + inputs + "; the accuracy gate needs one FP32"
-          + " input [batch, ...] with that many values per row");
-    }
-    return input;
-  }
-
-  private static Tensor firstFloat(List<Tensor> outputs, Path model) {
-    return outputs.stream()
-        .filter(t -> t.datatype() == DataType.FP32)
-        .findFirst()
-        .orElseThrow(() -> new InvalidInputException(model + " has no FP32 output to score"));
   }
 }

@@ -105,6 +105,11 @@ public final class GraphEditor {
     return nodes.stream().filter(n -> n.getOutputList().contains(tensor)).findFirst();
   }
 
+  /** The names of the graph's outputs, in order. */
+  public List<String> outputNames() {
+    return original.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
+  }
+
   public boolean isGraphOutput(String tensor) {
     return original.getGraph().getOutputList().stream()
         .anyMatch(v -> v.getName().equals(tensor));

@@ -1,8 +1,8 @@
 package dev.serval.compress.internal;
 
 import dev.serval.compress.OutputAgreement;
-import dev.serval.compress.Throughput;
 import dev.serval.core.DataType;
+import dev.serval.core.InvalidInputException;
 import dev.serval.core.Shape;
 import dev.serval.core.Signature;
 import dev.serval.core.Tensor;
@@ -14,22 +14,22 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.LongSupplier;
 
 /** One model loaded in ONNX Runtime, to check that it runs, compare outputs and time it. */
 public final class ModelProbe implements AutoCloseable {
-  private static final int WARMUP_RUNS = 3;
+  private static final int CHUNK = 256;
 
   private final LoadedModel model;
+  private final Path file;
 
   public ModelProbe(OnnxBackend backend, Path file, int threads) {
     this.model = backend.load(file, RuntimeOptions.builder().intraOpThreads(threads).build());
+    this.file = file;
   }
 
   public Signature signature() {
@@ -81,26 +81,62 @@ public final class ModelProbe implements AutoCloseable {
     return Tensor.of(spec.name(), spec.datatype(), shape, data);
   }
 
-  /** Times runs of {@code inputs}, which hold {@code batch} rows, with the given clock. */
-  public Throughput measure(
-      List<Tensor> inputs, int batch, Duration budget, int minRuns, LongSupplier nanos) {
-    for (int i = 0; i < WARMUP_RUNS; i++) {
-      run(inputs);
+  /**
+   * The model's first FP32 output for {@code rows} rows of {@code features}, row after row, run
+   * a chunk of rows at a time.
+   *
+   * @throws InvalidInputException when the model does not take one FP32 input {@code [batch,
+   *     ...]} with as many values per row, or gives no FP32 output
+   */
+  public float[] firstFloatOutput(float[] features, int rows) {
+    int perRow = features.length / Math.max(rows, 1);
+    TensorSpec input = rowInput(perRow);
+    long[] dims = input.shape().dims();
+    float[] result = null;
+    int width = 0;
+    for (int from = 0; from < rows; from += CHUNK) {
+      int count = Math.min(CHUNK, rows - from);
+      dims[0] = count;
+      ByteBuffer buffer = ByteBuffer.allocateDirect(count * perRow * Float.BYTES)
+          .order(ByteOrder.LITTLE_ENDIAN);
+      buffer.asFloatBuffer().put(features, from * perRow, count * perRow);
+      Tensor output = firstFloat(run(
+          List.of(Tensor.of(input.name(), DataType.FP32, Shape.of(dims), buffer))));
+      FloatBuffer values = output.data().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      if (result == null) {
+        width = values.remaining() / count;
+        result = new float[rows * width];
+      }
+      values.get(result, from * width, count * width);
     }
-    List<Long> times = new ArrayList<>();
-    long start = nanos.getAsLong();
-    long elapsed = 0;
-    while (times.size() < minRuns || elapsed < budget.toNanos()) {
-      long before = nanos.getAsLong();
-      run(inputs);
-      long after = nanos.getAsLong();
-      times.add(after - before);
-      elapsed = after - start;
+    return result;
+  }
+
+  private TensorSpec rowInput(int perRow) {
+    List<TensorSpec> inputs = signature().inputs();
+    TensorSpec input = inputs.get(0);
+    long[] dims = input.shape().dims();
+    long values = 1;
+    for (int i = 1; i < dims.length; i++) {
+      values = dims[i] < 0 ? -1 : values * dims[i];
+      if (values < 0) {
+        break;
+      }
     }
-    long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
-    double median = sorted[sorted.length / 2] / 1e6;
-    double seconds = Math.max(elapsed, 1) / 1e9;
-    return new Throughput(batch, median, batch * sorted.length / seconds, sorted.length);
+    if (inputs.size() != 1 || input.datatype() != DataType.FP32 || dims.length < 2
+        || !input.shape().isDynamic(0) || values != perRow) {
+      throw new InvalidInputException("the rows have " + perRow + " features, but " + file
+          + " takes " + inputs + "; scoring and fine-tuning need one FP32 input [batch, ...]"
+          + " with that many values per row");
+    }
+    return input;
+  }
+
+  private Tensor firstFloat(List<Tensor> outputs) {
+    return outputs.stream()
+        .filter(t -> t.datatype() == DataType.FP32)
+        .findFirst()
+        .orElseThrow(() -> new InvalidInputException(file + " has no FP32 output to score"));
   }
 
   /** Compares float outputs of two runs on the same inputs, output by output. */

@@ -46,7 +46,10 @@ import picocli.CommandLine.Spec;
           + " result as the next version of NAME, with lineage and the report.",
       "With --eval the report adds top-1 accuracy (or --metric) before and after; with"
           + " --max-accuracy-drop other settings are tried and the best model within the"
-          + " tolerance is kept. Exits with 1 when none is."
+          + " tolerance is kept. Exits with 1 when none is.",
+      "With --fine-tune (prune, low-rank) the compressed model is trained further"
+          + " on labelled rows and on the original model's outputs; every model the gate tries"
+          + " is fine-tuned too."
     })
 final class CompressCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -168,6 +171,25 @@ final class CompressCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "weight-sharing: k-means seed.")
   long seed;
 
+  @Option(names = "--fine-tune", paramLabel = "FILE",
+      description = "prune and low-rank: train the compressed model further on"
+          + " these labelled rows (as --eval reads them; a features .npy with"
+          + " --fine-tune-labels), learning from the labels and the original model's outputs.")
+  Path fineTune;
+
+  @Option(names = "--fine-tune-labels", paramLabel = "FILE",
+      description = "The labels .npy for a features .npy given with --fine-tune.")
+  Path fineTuneLabels;
+
+  @Option(names = "--fine-tune-epochs", defaultValue = "10",
+      description = "With --fine-tune: the most epochs; the best on held-out rows is kept."
+          + " Default: 10.")
+  int fineTuneEpochs;
+
+  @Option(names = "--fine-tune-seed", defaultValue = "1",
+      description = "With --fine-tune: seed of the held-out rows and the batch order. Default: 1.")
+  long fineTuneSeed;
+
   @Option(names = "--threads", defaultValue = "1",
       description = "ONNX Runtime threads for the speed measurement (0 = all cores). Default: 1.")
   int threads;
@@ -205,8 +227,12 @@ final class CompressCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+    PrintWriter err = spec.commandLine().getErr();
     return model != null ? compressRegistered(gate)
-        : compressFile(Compressor.builder().benchmark(benchmark).build(), options, gate);
+        : compressFile(Compressor.builder().benchmark(benchmark).progress(line -> {
+          err.println(line);
+          err.flush();
+        }).build(), options, gate);
   }
 
   private int compressFile(Compressor compressor, CompressionOptions options,
@@ -238,6 +264,12 @@ final class CompressCommand implements Callable<Integer> {
     }
     Map<String, Object> request = request();
     gate.ifPresent(g -> request.put("eval", evalRows(g.data())));
+    if (fineTune != null) {
+      request.put("fine_tune", evalRows(fineTuneLabels == null ? EvaluationData.read(fineTune)
+          : EvaluationData.read(fineTune, fineTuneLabels)));
+      request.put("fine_tune_epochs", fineTuneEpochs);
+      request.put("fine_tune_seed", fineTuneSeed);
+    }
     PrintWriter err = spec.commandLine().getErr();
     err.println("Compressing " + model + " on " + server + " ...");
     err.flush();
@@ -346,6 +378,10 @@ final class CompressCommand implements Callable<Integer> {
         .clusterBits(clusterBits)
         .seed(seed)
         .exclude(exclude)
+        .fineTune(fineTune)
+        .fineTuneLabels(fineTuneLabels)
+        .fineTuneEpochs(fineTuneEpochs)
+        .fineTuneSeed(fineTuneSeed)
         .build();
   }
 

@@ -107,7 +107,8 @@ public final class CompressRoutes {
     try (WorkFolder work = WorkFolder.create(null, "serval-compress")) {
       Path input = copyArtifact(parent, work.resolve("model.onnx"));
       Path output = work.resolve("compressed.onnx");
-      CompressionOptions options = request.options(calibration(request, work));
+      CompressionOptions options = request.options(calibration(request, work),
+          fineTuneRows(request, work));
       Compressor compressor = Compressor.builder().benchmark(benchmark(request)).build();
       Optional<AccuracyGate> gate = request.gate();
       ObjectNode answer = JSON.createObjectNode();
@@ -143,7 +144,7 @@ public final class CompressRoutes {
     settings.put("method", result.method().cliName());
     settings.put("settings", result.settings());
     ObjectNode options = JSON.valueToTree(request);
-    options.remove(List.of("eval", "calibration", "description", "timeoutSeconds"));
+    options.remove(List.of("eval", "calibration", "fineTune", "description", "timeoutSeconds"));
     settings.set("options", options);
     Lineage lineage = new Lineage(parent.model(), parent.version(), null,
         result.method().cliName(), settings.toString());
@@ -199,6 +200,13 @@ public final class CompressRoutes {
     }
     return Files.write(work.resolve("calibration.json"),
         JSON.writeValueAsBytes(request.calibration()));
+  }
+
+  /** The rows to fine-tune on as a JSON rows file, or null. */
+  private static Path fineTuneRows(CompressRequest request, WorkFolder work) throws IOException {
+    Optional<List<Map<String, Object>>> rows = request.fineTuneRows();
+    return rows.isEmpty() ? null
+        : Files.write(work.resolve("fine-tune.json"), JSON.writeValueAsBytes(rows.get()));
   }
 
   private static HttpResponse json(HttpStatus status, ObjectNode body) {

@@ -59,6 +59,31 @@ class CompressCommandTest {
     assertThat(Files.readString(output)).isEqualTo("keep me");
   }
 
+  @Test
+  void fineTunesTheCompressedModelAndShowsEachEpoch() throws Exception {
+    StringBuilder rows = new StringBuilder();
+    for (int r = 0; r < 30; r++) {
+      for (int c = 0; c < 8; c++) {
+        rows.append((r * 7 + c * 3) % 11 / 10.0).append(',');
+      }
+      rows.append(r % 3).append('\n');
+    }
+    Path csv = Files.writeString(dir.resolve("rows.csv"), rows);
+
+    int code = cli("compress", mlp().toString(), "--method", "low-rank", "--rank", "2",
+        "--fine-tune", csv.toString(), "--fine-tune-epochs", "2", "--output",
+        dir.resolve("tuned.onnx").toString(), "--bench-seconds", "0");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("rank 2, fine-tuned 2 epochs: fine-tuning epoch 1/2",
+        "fine-tuning epoch 2/2");
+    assertThat(out.toString()).contains("fine-tuned on 25 of 30 rows of " + csv);
+    assertThat(cli("compress", mlp().toString(), "--method", "int8-dynamic", "--fine-tune",
+        csv.toString(), "--output", dir.resolve("int8.onnx").toString()))
+        .isEqualTo(ErrorHandler.USAGE);
+    assertThat(err.toString()).contains("fine-tuning applies to prune and low-rank");
+  }
+
   private Path mlp() {
     Path model = dir.resolve("mlp.onnx");
     SampleModels.write(SampleModels.mlp(8, new int[] {16}, 3, 1), model);

@@ -29,6 +29,7 @@ class CompressRegisteredTest {
   private static ServerLauncher server;
   private static Path model;
   private static Path eval;
+  private static Path train;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -45,6 +46,7 @@ class CompressRegisteredTest {
         .fit(split.train(), split.validation(), p -> { })
         .writeOnnx(model);
     eval = writeCsv(split.test(), dir.resolve("eval.csv"));
+    train = writeCsv(split.train(), dir.resolve("train.csv"));
   }
 
   @AfterAll
@@ -73,6 +75,27 @@ class CompressRegisteredTest {
     assertThat(report.path("metric").asText()).isEqualTo("top1");
     assertThat(report.path("candidates")).isNotEmpty();
     assertThat(report.path("result").path("method").asText()).isEqualTo("int8-dynamic");
+  }
+
+  @Test
+  void fineTunesOnTheServerWithRowsSentByTheClient() {
+    assertThat(cli("models", "push", "tuned", model.toString(), "--server", url())).isZero();
+
+    int code = cli("compress", "--model", "tuned:1", "--method", "prune", "--structured",
+        "--fine-tune", train.toString(), "--fine-tune-epochs", "2", "--bench-seconds", "0",
+        "--server", url());
+
+    assertThat(code).as(err.toString()).isZero();
+    ServalClient client = new ServalClient(url(), null);
+    JsonNode settings = client.get("/api/v1/models/tuned/versions/2").path("lineage")
+        .path("settings");
+    assertThat(settings.path("settings").asText())
+        .isEqualTo("structured, sparsity 0.5, fine-tuned 2 epochs");
+    assertThat(settings.path("options").has("fineTune")).isFalse();
+    JsonNode tuning = client.get("/api/v1/models/tuned/versions/2/compression")
+        .path("fineTuning");
+    assertThat(tuning.path("epochs").asInt()).isEqualTo(2);
+    assertThat(tuning.path("rows").asInt()).isGreaterThan(1000);
   }
 
   @Test

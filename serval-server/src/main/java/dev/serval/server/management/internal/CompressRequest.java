@@ -10,15 +10,18 @@ import dev.serval.compress.Metric;
 import dev.serval.core.InvalidInputException;
 import dev.serval.train.data.Dataset;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The body of {@code POST /api/v1/models/{model}/versions/{version}/compress}: the options of
  * {@code serval compress} in snake case (unset ones take the command's defaults), labelled
- * evaluation rows for the accuracy gate, and calibration rows for int8-static.
+ * evaluation rows for the accuracy gate, labelled rows to fine-tune on, and calibration rows for
+ * int8-static.
  */
 public record CompressRequest(
     String method,
@@ -37,6 +40,9 @@ public record CompressRequest(
     Integer clusterBits,
     Long seed,
     List<String> exclude,
+    EvalRows fineTune,
+    Integer fineTuneEpochs,
+    Long fineTuneSeed,
     EvalRows eval,
     String metric,
     Double maxAccuracyDrop,
@@ -52,13 +58,14 @@ public record CompressRequest(
     Dataset dataset() {
       if (features == null || labels == null || features.isEmpty()
           || features.size() != labels.length) {
-        throw new InvalidInputException("eval needs 'features' (rows) and as many 'labels'");
+        throw new InvalidInputException("labelled rows need 'features' (rows) and as many"
+            + " 'labels'");
       }
       int width = features.get(0).length;
       float[] values = new float[features.size() * width];
       for (int r = 0; r < features.size(); r++) {
         if (features.get(r).length != width) {
-          throw new InvalidInputException("eval row " + r + " has " + features.get(r).length
+          throw new InvalidInputException("labelled row " + r + " has " + features.get(r).length
               + " features but row 0 has " + width);
         }
         System.arraycopy(features.get(r), 0, values, r * width, width);
@@ -66,7 +73,7 @@ public record CompressRequest(
       try {
         return Dataset.classification(values, width, labels);
       } catch (IllegalArgumentException e) {
-        throw new InvalidInputException("eval: " + e.getMessage());
+        throw new InvalidInputException("labelled rows: " + e.getMessage());
       }
     }
   }
@@ -76,8 +83,11 @@ public record CompressRequest(
     return method == null ? Optional.of("method") : Optional.empty();
   }
 
-  /** The compression options; {@code calibrationFile} holds the calibration rows, if any. */
-  public CompressionOptions options(Path calibrationFile) {
+  /**
+   * The compression options; {@code calibrationFile} holds the calibration rows and
+   * {@code fineTuneFile} the rows to fine-tune on ({@link #fineTuneRows}), if any.
+   */
+  public CompressionOptions options(Path calibrationFile, Path fineTuneFile) {
     try {
       CompressionOptions.Builder b = CompressionOptions.builder(Method.fromName(method));
       set(perTensor, v -> b.perChannel(!v));
@@ -95,10 +105,29 @@ public record CompressRequest(
       set(clusterBits, b::clusterBits);
       set(seed, b::seed);
       set(exclude, b::exclude);
+      set(fineTune == null ? null : fineTuneFile, b::fineTune);
+      set(fineTuneEpochs, b::fineTuneEpochs);
+      set(fineTuneSeed, b::fineTuneSeed);
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage());
     }
+  }
+
+  /**
+   * The rows to fine-tune on as JSON rows {@code [{"features": [...], "label": 3}, ...]}, the
+   * form {@link dev.serval.compress.EvaluationData} reads; empty when none came along.
+   */
+  public Optional<List<Map<String, Object>>> fineTuneRows() {
+    if (fineTune == null) {
+      return Optional.empty();
+    }
+    Dataset data = fineTune.dataset();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int r = 0; r < data.rows(); r++) {
+      rows.add(Map.of("features", fineTune.features().get(r), "label", data.label(r)));
+    }
+    return Optional.of(rows);
   }
 
   /** The accuracy gate, when evaluation rows came with the request. */

@@ -1,17 +1,14 @@
-package dev.serval.bench.internal;
+package dev.serval.compress;
 
-import dev.serval.core.Tensor;
-import dev.serval.core.runtime.LoadedModel;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * Times two models on the same inputs in alternating rounds (A B A B ...), so that a change in
- * the machine's load during the measurement falls on both alike. Each round runs one model
- * {@code runsPerRound} times and records the mean time of a run; the result is the median over
- * rounds of each model.
+ * Times two models in alternating rounds (A B A B ...), so that a change in the machine's load
+ * during the measurement falls on both alike. Each round runs one model {@code runsPerRound}
+ * times and records the mean time of a run; the result is the median over rounds of each model.
+ * The accuracy gate's speed check and the compression benchmark both time this way.
  */
 public final class InterleavedTiming {
   /** Untimed rounds per model first: the first runs in a JVM measured several times slower. */
@@ -27,30 +24,39 @@ public final class InterleavedTiming {
    * @param nanos the clock runs are timed with
    */
   public InterleavedTiming(int rounds, int runsPerRound, LongSupplier nanos) {
-    this.rounds = Checks.positive("rounds", rounds);
-    this.runsPerRound = Checks.positive("runsPerRound", runsPerRound);
-    this.nanos = nanos;
+    if (rounds < 1 || runsPerRound < 1) {
+      throw new IllegalArgumentException("rounds and runsPerRound must be >= 1 but were "
+          + rounds + " and " + runsPerRound);
+    }
+    this.rounds = rounds;
+    this.runsPerRound = runsPerRound;
+    this.nanos = Objects.requireNonNull(nanos, "nanos");
   }
 
   /** Median milliseconds of one run of {@code a} and of {@code b}, in that order. */
-  public double[] medianMillis(LoadedModel a, LoadedModel b, List<Tensor> inputs) {
+  public double[] medianMillis(Runnable a, Runnable b) {
     for (int r = 0; r < WARMUP_ROUNDS; r++) {
-      round(a, inputs);
-      round(b, inputs);
+      round(a);
+      round(b);
     }
     double[] timesA = new double[rounds];
     double[] timesB = new double[rounds];
     for (int r = 0; r < rounds; r++) {
-      timesA[r] = round(a, inputs);
-      timesB[r] = round(b, inputs);
+      timesA[r] = round(a);
+      timesB[r] = round(b);
     }
     return new double[] {median(timesA), median(timesB)};
   }
 
-  private double round(LoadedModel model, List<Tensor> inputs) {
+  /** Runs measured per model: rounds times runs per round. */
+  public int runs() {
+    return rounds * runsPerRound;
+  }
+
+  private double round(Runnable model) {
     long start = nanos.getAsLong();
     for (int i = 0; i < runsPerRound; i++) {
-      model.run(inputs, Set.of());
+      model.run();
     }
     return (nanos.getAsLong() - start) / 1e6 / runsPerRound;
   }
