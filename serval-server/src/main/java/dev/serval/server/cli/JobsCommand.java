@@ -93,7 +93,7 @@ final class JobsCommand implements Runnable {
     List<String> outputs = new ArrayList<>();
 
     @Option(names = "--trainer", paramLabel = "TRAINER",
-        description = "Run the built-in trainer mlp or cnn instead of a command.")
+        description = "Run the built-in trainer mlp, cnn, linear or fm instead of a command.")
     TrainerSettings.Kind trainer;
 
     @Mixin TrainingDataOptions input;
@@ -149,7 +149,7 @@ final class JobsCommand implements Runnable {
       if (trainer == null) {
         if (command.isEmpty() || input.given()) {
           throw new UsageException(command.isEmpty()
-              ? "give the job's command after --, or --trainer mlp|cnn --data DATA"
+              ? "give the job's command after --, or --trainer mlp|cnn|linear|fm --data DATA"
               : "--data and --label go with --trainer, not with a command");
         }
         return command;
