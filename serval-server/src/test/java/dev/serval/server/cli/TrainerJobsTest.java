@@ -56,7 +56,7 @@ class TrainerJobsTest extends JobServerTest {
     out.getBuffer().setLength(0);
     assertThat(run(List.of("jobs", "metrics"), id)).isZero();
     assertThat(out.toString()).containsPattern("(?m)^val_accuracy\\s+8\\s+0\\.9")
-        .containsPattern("(?m)^loss\\s+1\\s");
+        .containsPattern("(?m)^loss\\s+8\\s");
   }
 
   @Test
