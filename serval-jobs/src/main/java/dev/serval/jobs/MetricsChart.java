@@ -130,13 +130,15 @@ public final class MetricsChart {
     return String.format(Locale.ROOT, "%.1f", value);
   }
 
-  /** A value with up to 6 significant digits and no trailing zeros. */
-  static String number(double value) {
+  /** A value with up to 6 significant digits and no trailing zeros: 0.00835385, 2, 1.5e-07. */
+  public static String number(double value) {
     String text = String.format(Locale.ROOT, "%.6g", value);
-    if (text.contains("e")) {
-      return text;
+    int exponent = text.indexOf('e');
+    String mantissa = exponent < 0 ? text : text.substring(0, exponent);
+    if (mantissa.contains(".")) {
+      mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
     }
-    return text.contains(".") ? text.replaceAll("0+$", "").replaceAll("\\.$", "") : text;
+    return exponent < 0 ? mantissa : mantissa + text.substring(exponent);
   }
 
   private static String format(String pattern, Object... args) {

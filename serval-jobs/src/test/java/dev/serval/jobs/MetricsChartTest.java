@@ -75,6 +75,15 @@ class MetricsChartTest {
             + " &quot;serval.metric NAME VALUE [STEP]&quot;.");
   }
 
+  @Test
+  void numbersKeepSixSignificantDigitsWithoutTrailingZeros() {
+    assertThat(MetricsChart.number(0.008353847628445345)).isEqualTo("0.00835385");
+    assertThat(MetricsChart.number(2)).isEqualTo("2");
+    assertThat(MetricsChart.number(-0.5)).isEqualTo("-0.5");
+    assertThat(MetricsChart.number(1.5e-7)).isEqualTo("1.5e-07");
+    assertThat(MetricsChart.number(123456789)).isEqualTo("1.23457e+08");
+  }
+
   private static MetricPoint point(String name, long step, double value) {
     return new MetricPoint(name, step, value, TIME);
   }

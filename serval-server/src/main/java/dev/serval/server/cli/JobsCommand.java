@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.serval.jobs.Durations;
+import dev.serval.jobs.MetricsChart;
 import dev.serval.jobs.OutputModel;
 import dev.serval.server.management.internal.JobsRoutes;
 import java.io.IOException;
@@ -298,9 +299,10 @@ final class JobsCommand implements Runnable {
           JsonNode last = entry.getValue().get(values.length - 1);
           DoubleSummaryStatistics finite = Arrays.stream(values).filter(Double::isFinite)
               .summaryStatistics();
-          table.row(entry.getKey(), last.path("step").asLong(), last.path("value").asDouble(),
-              finite.getCount() == 0 ? "" : finite.getMin(),
-              finite.getCount() == 0 ? "" : finite.getMax(), values.length,
+          table.row(entry.getKey(), last.path("step").asLong(),
+              MetricsChart.number(last.path("value").asDouble()),
+              finite.getCount() == 0 ? "" : MetricsChart.number(finite.getMin()),
+              finite.getCount() == 0 ? "" : MetricsChart.number(finite.getMax()), values.length,
               Sparkline.of(values, TREND_WIDTH, levels));
         });
         table.print(out);

@@ -110,7 +110,7 @@ class JobsCommandTest extends JobServerTest {
     String levels = Sparkline.levels();
     assertThat(out.toString())
         .containsPattern("(?m)^METRIC\\s+STEP\\s+VALUE\\s+MIN\\s+MAX\\s+POINTS\\s+TREND$")
-        .containsPattern("(?m)^loss\\s+4\\s+2\\.0\\s+2\\.0\\s+8\\.0\\s+4\\s+" + levels.charAt(7)
+        .containsPattern("(?m)^loss\\s+4\\s+2\\s+2\\s+8\\s+4\\s+" + levels.charAt(7)
             + levels.charAt(2) + levels.charAt(0) + levels.charAt(0) + "$")
         .containsPattern("(?m)^val_acc\\s+4\\s+0\\.9\\s+")
         .contains("Wrote the chart to " + plot);
