@@ -62,7 +62,8 @@ class MetricsChartTest {
 
     assertThat(countOf(svg, "<polyline ")).isEqualTo(2);
     assertThat(countOf(svg, "<circle ")).isEqualTo(4);
-    assertThat(svg).contains(">single  last 0.25 at step 5</text>", ">flat  last 2 at step 3</text>",
+    assertThat(svg).contains(">single  last 0.25 at step 5</text>",
+        ">flat  last 2 at step 3</text>",
         "text-anchor=\"middle\">5</text>", "text-anchor=\"end\" dy=\"0.32em\">2.0</text>");
   }
 

@@ -48,7 +48,6 @@ public final class CnnTrainer {
     });
   }
 
-
   /** Settings; by default 1x8x8 images (the digits), 16 filters, no hidden dense layer. */
   public static final class Builder extends TrainerBuilder<Builder> {
     private int[] image = {1, 8, 8};

@@ -37,7 +37,6 @@ public final class MlpTrainer {
     return Fitter.fit(options, train, validation, progress, stack::appendTo);
   }
 
-
   /** Settings; by default one hidden layer of 128 ReLU units, no normalization or dropout. */
   public static final class Builder extends TrainerBuilder<Builder> {
     private Activation activation = Activation.RELU;

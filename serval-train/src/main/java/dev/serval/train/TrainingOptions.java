@@ -12,8 +12,8 @@ import java.util.Optional;
  * options and data always give the same model.
  *
  * @param l2 penalty {@code l2 * w} added to the gradient of every weight (not biases)
- * @param l1 penalty {@code l1 * sign(w)} added to the gradient of every weight; with {@code l2},
- *     an elastic net
+ * @param l1 penalty {@code l1 * sign(w)} added to the gradient of every weight, a step that
+ *     would cross zero stopping there; with {@code l2}, an elastic net
  * @param huberDelta regression loss: 0 is squared error, a positive value the Huber loss that is
  *     linear for errors beyond it (ignored by classifiers)
  * @param patience epochs without a lower validation loss before training stops; 0 trains all
@@ -24,8 +24,8 @@ import java.util.Optional;
  *     training rows, inside the exported model too)
  */
 public record TrainingOptions(int epochs, int batchSize, Optimizer optimizer, double l2,
-    double l1, double huberDelta, int gradientAccumulation, double mixupAlpha, int patience, long seed, boolean standardize,
-    Optional<Distillation> distillation) {
+    double l1, double huberDelta, int gradientAccumulation, double mixupAlpha, int patience,
+    long seed, boolean standardize, Optional<Distillation> distillation) {
 
   public TrainingOptions {
     positive("epochs", epochs);

@@ -81,7 +81,8 @@ class LinearTrainerTest {
   private static void assertCoefficients(TrainedModel model, double tolerance) {
     float[] w = weights(model);
     for (int i = 0; i < COEFFICIENTS.length; i++) {
-      assertThat(w[i]).as("coefficient %s", i).isCloseTo(COEFFICIENTS[i], within((float) tolerance));
+      assertThat(w[i]).as("coefficient %s", i)
+          .isCloseTo(COEFFICIENTS[i], within((float) tolerance));
     }
     assertThat(bias(model)).isCloseTo(INTERCEPT, within((float) tolerance));
   }

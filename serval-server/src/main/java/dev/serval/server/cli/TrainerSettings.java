@@ -14,11 +14,14 @@ import dev.serval.train.TrainingOptions;
 import dev.serval.train.data.Dataset;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The {@code --param KEY=VALUE} settings of a built-in trainer. Parameters rather than options,
@@ -31,6 +34,17 @@ final class TrainerSettings {
 
   /** Which built-in trainer. */
   enum Kind { MLP, CNN, LINEAR, FM }
+
+  /** Keys that only some trainers read; any other key applies to all. */
+  private static final Map<String, Set<Kind>> ONLY_FOR = Map.of(
+      "hidden", EnumSet.of(Kind.MLP, Kind.CNN),
+      "dropout", EnumSet.of(Kind.MLP, Kind.CNN),
+      "activation", EnumSet.of(Kind.MLP),
+      "batch_norm", EnumSet.of(Kind.MLP),
+      "filters", EnumSet.of(Kind.CNN),
+      "image", EnumSet.of(Kind.CNN),
+      "factors", EnumSet.of(Kind.FM),
+      "init_std", EnumSet.of(Kind.FM));
 
   private final Map<String, String> values;
 
@@ -79,6 +93,7 @@ final class TrainerSettings {
    * every setting here refuses a bad value before any training (or queuing) starts.
    */
   Trainer trainer(Kind kind, Teacher teacher) {
+    refuseKeysOtherTrainersRead(kind);
     TrainingOptions options = options(teacher);
     validationFraction();
     testFraction();
@@ -104,6 +119,19 @@ final class TrainerSettings {
         .batchNorm(flag("batch_norm", false)).options(options)
         .build();
     return mlp::fit;
+  }
+
+  /** A key the trainer would ignore is a mistake the user should hear about. */
+  private void refuseKeysOtherTrainersRead(Kind kind) {
+    for (String key : values.keySet()) {
+      Set<Kind> readers = ONLY_FOR.getOrDefault(key, EnumSet.allOf(Kind.class));
+      if (!readers.contains(kind)) {
+        throw new UsageException("trainer parameter " + key + " is for "
+            + readers.stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted()
+                .collect(Collectors.joining(" and ")) + ", not for "
+            + kind.name().toLowerCase(Locale.ROOT));
+      }
+    }
   }
 
   private TrainingOptions options(Teacher teacher) {
@@ -221,7 +249,7 @@ final class TrainerSettings {
 
   private static Map<String, String> known() {
     Map<String, String> keys = new LinkedHashMap<>();
-    keys.put("hidden", "hidden layer widths, e.g. 128 or 128,64 (mlp: 128, cnn: none)");
+    keys.put("hidden", "mlp, cnn: hidden layer widths, e.g. 128,64 (mlp: 128, cnn: none)");
     keys.put("epochs", "most epochs (100)");
     keys.put("patience", "epochs without a better validation loss before stopping (10)");
     keys.put("batch_size", "rows per mini-batch (32)");
@@ -232,7 +260,7 @@ final class TrainerSettings {
     keys.put("l1", "L1 penalty on weights; with l2 an elastic net (0)");
     keys.put("loss", "regression loss: squared or huber (squared)");
     keys.put("huber_delta", "error beyond which the huber loss grows linearly (1)");
-    keys.put("dropout", "dropout rate after hidden layers (0)");
+    keys.put("dropout", "mlp, cnn: dropout rate after hidden layers (0)");
     keys.put("mixup", "mixup alpha, 0 = off (0)");
     keys.put("activation", "mlp: relu or tanh (relu)");
     keys.put("batch_norm", "mlp: batch normalization, true or false (false)");

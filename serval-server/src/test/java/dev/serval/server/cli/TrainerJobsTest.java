@@ -105,11 +105,14 @@ class TrainerJobsTest extends JobServerTest {
   }
 
   @Test
-  void badValueOfAClassicalTrainerParameterIsRefusedNamingIt() {
+  void badValueOrInapplicableKeyOfAClassicalTrainerIsRefusedNamingIt() {
     assertThat(run(List.of("jobs", "submit"), "--name", "bad", "--trainer", "linear", "--data",
         "digits", "--param", "loss=absolute", "--output-model", "x")).isEqualTo(2);
     assertThat(err.toString())
         .contains("trainer parameter loss must be squared or huber, got 'absolute'");
+    assertThat(run(List.of("train"), "fm", "--data", "digits", "--param", "hidden=64", "--out",
+        dir.resolve("never.onnx").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("trainer parameter hidden is for cnn and mlp, not for fm");
   }
 
   @Test

@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
 
 /**
  * The jobs routes under {@value #PREFIX}: submit, list, get, cancel, logs (whole, or followed as
- * server-sent events while the job runs) and metrics as series or as an SVG chart. Job calls block on the database,
- * so they run on the blocking task executor.
+ * server-sent events while the job runs) and metrics as series or as an SVG chart. Job calls
+ * block on the database, so they run on the blocking task executor.
  */
 public final class JobsRoutes {
   public static final String PREFIX = "/api/v1/jobs";
@@ -109,8 +109,8 @@ public final class JobsRoutes {
       points = all.stream().filter(p -> p.name().equals(metric)).toList();
       if (points.isEmpty() && !all.isEmpty()) {
         throw new InvalidInputException("job " + id + " has no metric '" + metric
-            + "' in attempt " + attempt + "; it has " + String.join(", ",
-                all.stream().map(MetricPoint::name).collect(Collectors.toCollection(TreeSet::new))));
+            + "' in attempt " + attempt + "; it has " + String.join(", ", all.stream()
+                .map(MetricPoint::name).collect(Collectors.toCollection(TreeSet::new))));
       }
     }
     String title = "Job " + job.spec().name() + " (" + id + "), attempt " + attempt;
