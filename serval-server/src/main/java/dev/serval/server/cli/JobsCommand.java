@@ -287,29 +287,34 @@ final class JobsCommand implements Runnable {
         if (series.isEmpty()) {
           out.println("Job " + id + " has no metrics yet in attempt " + m.path("attempt").asInt()
               + ": a job reports them by printing lines 'serval.metric NAME VALUE [STEP]'.");
-          return;
+        } else {
+          table(series).print(out);
         }
-        String levels = Sparkline.levels();
-        Table table = new Table("METRIC", "STEP", "VALUE", "MIN", "MAX", "POINTS", "TREND");
-        series.fields().forEachRemaining(entry -> {
-          double[] values = new double[entry.getValue().size()];
-          for (int i = 0; i < values.length; i++) {
-            values[i] = entry.getValue().get(i).path("value").asDouble();
-          }
-          JsonNode last = entry.getValue().get(values.length - 1);
-          DoubleSummaryStatistics finite = Arrays.stream(values).filter(Double::isFinite)
-              .summaryStatistics();
-          table.row(entry.getKey(), last.path("step").asLong(),
-              MetricsChart.number(last.path("value").asDouble()),
-              finite.getCount() == 0 ? "" : MetricsChart.number(finite.getMin()),
-              finite.getCount() == 0 ? "" : MetricsChart.number(finite.getMax()), values.length,
-              Sparkline.of(values, TREND_WIDTH, levels));
-        });
-        table.print(out);
         if (plot != null) {
           out.println("Wrote the chart to " + plot);
         }
       });
+    }
+
+    /** One row per metric: its last step and value, range, point count and sparkline. */
+    private static Table table(JsonNode series) {
+      String levels = Sparkline.levels();
+      Table table = new Table("METRIC", "STEP", "VALUE", "MIN", "MAX", "POINTS", "TREND");
+      series.fields().forEachRemaining(entry -> {
+        double[] values = new double[entry.getValue().size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = entry.getValue().get(i).path("value").asDouble();
+        }
+        JsonNode last = entry.getValue().get(values.length - 1);
+        DoubleSummaryStatistics finite = Arrays.stream(values).filter(Double::isFinite)
+            .summaryStatistics();
+        table.row(entry.getKey(), last.path("step").asLong(),
+            MetricsChart.number(last.path("value").asDouble()),
+            finite.getCount() == 0 ? "" : MetricsChart.number(finite.getMin()),
+            finite.getCount() == 0 ? "" : MetricsChart.number(finite.getMax()), values.length,
+            Sparkline.of(values, TREND_WIDTH, levels));
+      });
+      return table;
     }
 
     /** The series asked for: all, or the one {@code --metric} names (refused if absent). */

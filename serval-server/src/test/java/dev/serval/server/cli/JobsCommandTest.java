@@ -132,9 +132,12 @@ class JobsCommandTest extends JobServerTest {
 
     assertThat(http(id + "/metrics.svg").body()).contains("No metrics yet");
     assertThat(http("0000000000000000/metrics.svg").statusCode()).isEqualTo(404);
+    Path plot = dir.resolve("plots/quiet.svg");
     out.getBuffer().setLength(0);
-    assertThat(jobs("metrics", id)).isZero();
-    assertThat(out.toString()).contains("has no metrics yet in attempt 1");
+    assertThat(jobs("metrics", id, "--plot", plot.toString())).isZero();
+    assertThat(out.toString()).contains("has no metrics yet in attempt 1",
+        "Wrote the chart to " + plot);
+    assertThat(Files.readString(plot)).contains("No metrics yet");
 
     String other = submit("submit", "--name", "one", "--", "sh", "-c", "echo serval.metric a 1");
     Awaitility.await().until(() -> get(other).path("state").asText().equals("SUCCEEDED"));
