@@ -6,13 +6,8 @@ import static dev.serval.train.internal.Checks.require;
 import dev.serval.train.data.Dataset;
 import dev.serval.train.internal.ActivationLayer;
 import dev.serval.train.internal.Conv2d;
-import dev.serval.train.internal.Layer;
 import dev.serval.train.internal.MaxPool2d;
-import dev.serval.train.internal.Network;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -43,17 +38,14 @@ public final class CnnTrainer {
     require(train.featureCount() == image[0] * image[1] * image[2], "images of shape "
         + Arrays.toString(image) + " need " + image[0] * image[1] * image[2]
         + " features per row but the data has " + train.featureCount());
-    require(train.rows() > 0, "training data must have rows");
-    SplittableRandom random = new SplittableRandom(options.seed());
-    List<Layer> layers = new ArrayList<>();
-    DenseStack.appendInput(layers, options, train);
-    Conv2d conv = new Conv2d("conv0", image, filters, random.split());
-    layers.add(conv);
-    layers.add(ActivationLayer.relu(conv.outputWidth()));
-    MaxPool2d pool = new MaxPool2d(new int[] {filters, image[1], image[2]});
-    layers.add(pool);
-    head.appendTo(layers, pool.outputWidth(), train.outputWidth(), random);
-    return Fitter.fit(new Network(layers), options, train, validation, progress, random);
+    return Fitter.fit(options, train, validation, progress, (layers, inputs, outputs, random) -> {
+      Conv2d conv = new Conv2d("conv0", image, filters, random.split());
+      layers.add(conv);
+      layers.add(ActivationLayer.relu(conv.outputWidth()));
+      MaxPool2d pool = new MaxPool2d(new int[] {filters, image[1], image[2]});
+      layers.add(pool);
+      head.appendTo(layers, pool.outputWidth(), outputs, random);
+    });
   }
 
   /** Settings; by default 1x8x8 images (the digits), 16 filters, no hidden dense layer. */

@@ -4,9 +4,7 @@ import static dev.serval.train.internal.Checks.fraction;
 import static dev.serval.train.internal.Checks.positive;
 import static dev.serval.train.internal.Checks.require;
 
-import dev.serval.train.data.Dataset;
 import dev.serval.train.internal.ActivationLayer;
-import dev.serval.train.internal.Affine;
 import dev.serval.train.internal.BatchNorm;
 import dev.serval.train.internal.Dense;
 import dev.serval.train.internal.Dropout;
@@ -49,12 +47,5 @@ record DenseStack(int[] hidden, Activation activation, boolean batchNorm, double
     }
     layers.add(Dense.create("dense" + hidden.length, width, outputs,
         Math.sqrt(6.0 / (width + outputs)), random.split()));
-  }
-
-  /** The standardization layer for {@code train}'s features, when the options ask for one. */
-  static void appendInput(List<Layer> layers, TrainingOptions options, Dataset train) {
-    if (options.standardize()) {
-      layers.add(Affine.standardizing("standardize", train.features(), train.rows()));
-    }
   }
 }

@@ -4,6 +4,8 @@ import static dev.serval.train.internal.Checks.require;
 
 import dev.serval.train.data.Dataset;
 import dev.serval.train.data.Task;
+import dev.serval.train.internal.Affine;
+import dev.serval.train.internal.Layer;
 import dev.serval.train.internal.Losses;
 import dev.serval.train.internal.Network;
 import dev.serval.train.internal.Sampling;
@@ -36,11 +38,33 @@ final class Fitter {
     this.updater = updater(options.optimizer(), network);
   }
 
+  /** Appends a trainer's layers after the input standardization. */
+  @FunctionalInterface
+  interface Body {
+    void appendTo(List<Layer> layers, int inputs, int outputs, SplittableRandom random);
+  }
+
+  /**
+   * Builds the network (standardization when the options ask for it, then {@code body}, both
+   * from the training rows) with weights drawn from the options' seed, and trains it.
+   */
+  static TrainedModel fit(TrainingOptions options, Dataset train, Dataset validation,
+      Consumer<EpochProgress> progress, Body body) {
+    require(train.rows() > 0, "training data must have rows");
+    SplittableRandom random = new SplittableRandom(options.seed());
+    List<Layer> layers = new ArrayList<>();
+    if (options.standardize()) {
+      layers.add(Affine.standardizing("standardize", train.features(), train.rows()));
+    }
+    body.appendTo(layers, train.featureCount(), train.outputWidth(), random);
+    return fit(new Network(layers), options, train, validation, progress, random);
+  }
+
   /**
    * Trains {@code network} (whose weights came from {@code random}'s earlier draws) and returns
    * it with the weights of its best validation epoch.
    */
-  static TrainedModel fit(Network network, TrainingOptions options, Dataset train,
+  private static TrainedModel fit(Network network, TrainingOptions options, Dataset train,
       Dataset validation, Consumer<EpochProgress> progress, SplittableRandom random) {
     require(progress != null, "progress must not be null; pass p -> {} to ignore it");
     checkData(network, options, train, validation);
@@ -82,12 +106,12 @@ final class Fitter {
       int count = Math.min(options.batchSize(), rows - from);
       lossSum += batch(order, from, count) * count;
       if (++pending == options.gradientAccumulation()) {
-        updater.step(1.0 / pending, options.l2());
+        updater.step(1.0 / pending, options.l2(), options.l1());
         pending = 0;
       }
     }
     if (pending > 0) {
-      updater.step(1.0 / pending, options.l2());
+      updater.step(1.0 / pending, options.l2(), options.l1());
     }
     return lossSum / rows;
   }
@@ -110,7 +134,9 @@ final class Fitter {
 
   private double loss(float[] output, float[] hard, float[] soft, int count, float[] grad) {
     if (train.task() == Task.REGRESSION) {
-      return Losses.squaredError(output, hard, count, width, 1, grad);
+      return options.huberDelta() > 0
+          ? Losses.huber(output, hard, count, width, options.huberDelta(), grad)
+          : Losses.squaredError(output, hard, count, width, 1, grad);
     }
     if (soft == null) {
       return Losses.softCrossEntropy(output, hard, count, width, 1, 1, grad);

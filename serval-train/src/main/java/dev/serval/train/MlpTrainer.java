@@ -1,13 +1,6 @@
 package dev.serval.train;
 
-import static dev.serval.train.internal.Checks.require;
-
 import dev.serval.train.data.Dataset;
-import dev.serval.train.internal.Layer;
-import dev.serval.train.internal.Network;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -41,12 +34,7 @@ public final class MlpTrainer {
    * to {@code progress} on the calling thread.
    */
   public TrainedModel fit(Dataset train, Dataset validation, Consumer<EpochProgress> progress) {
-    require(train.rows() > 0, "training data must have rows");
-    SplittableRandom random = new SplittableRandom(options.seed());
-    List<Layer> layers = new ArrayList<>();
-    DenseStack.appendInput(layers, options, train);
-    stack.appendTo(layers, train.featureCount(), train.outputWidth(), random);
-    return Fitter.fit(new Network(layers), options, train, validation, progress, random);
+    return Fitter.fit(options, train, validation, progress, stack::appendTo);
   }
 
   /** Settings; by default one hidden layer of 128 ReLU units, no normalization or dropout. */

@@ -1,12 +1,9 @@
 package dev.serval.train;
 
-import static dev.serval.train.internal.Checks.require;
-
-/** Settings every trainer has: the hidden dense layers, their dropout, the training options. */
-public abstract class TrainerBuilder<B extends TrainerBuilder<B>> {
+/** Settings of the network trainers: the hidden dense layers, their dropout, the options. */
+public abstract class TrainerBuilder<B extends TrainerBuilder<B>> extends OptionsBuilder<B> {
   int[] hidden;
   double dropout;
-  TrainingOptions options = TrainingOptions.defaults();
 
   TrainerBuilder(int[] hidden) {
     this.hidden = hidden;
@@ -23,12 +20,4 @@ public abstract class TrainerBuilder<B extends TrainerBuilder<B>> {
     this.dropout = rate;
     return self();
   }
-
-  public B options(TrainingOptions options) {
-    require(options != null, "options must not be null");
-    this.options = options;
-    return self();
-  }
-
-  abstract B self();
 }

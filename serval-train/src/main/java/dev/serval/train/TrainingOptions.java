@@ -1,5 +1,6 @@
 package dev.serval.train;
 
+import static dev.serval.train.internal.Checks.nonNegative;
 import static dev.serval.train.internal.Checks.positive;
 import static dev.serval.train.internal.Checks.require;
 
@@ -10,6 +11,11 @@ import java.util.Optional;
  * randomness (initial weights, shuffling, dropout, mixup) from {@link #seed()}, so that the same
  * options and data always give the same model.
  *
+ * @param l2 penalty {@code l2 * w} added to the gradient of every weight (not biases)
+ * @param l1 penalty {@code l1 * sign(w)} added to the gradient of every weight, a step that
+ *     would cross zero stopping there; with {@code l2}, an elastic net
+ * @param huberDelta regression loss: 0 is squared error, a positive value the Huber loss that is
+ *     linear for errors beyond it (ignored by classifiers)
  * @param patience epochs without a lower validation loss before training stops; 0 trains all
  *     epochs (the weights of the best epoch are kept either way)
  * @param gradientAccumulation mini-batches whose gradients are averaged into one update
@@ -18,14 +24,16 @@ import java.util.Optional;
  *     training rows, inside the exported model too)
  */
 public record TrainingOptions(int epochs, int batchSize, Optimizer optimizer, double l2,
-    int gradientAccumulation, double mixupAlpha, int patience, long seed, boolean standardize,
-    Optional<Distillation> distillation) {
+    double l1, double huberDelta, int gradientAccumulation, double mixupAlpha, int patience,
+    long seed, boolean standardize, Optional<Distillation> distillation) {
 
   public TrainingOptions {
     positive("epochs", epochs);
     positive("batchSize", batchSize);
     require(optimizer != null, "optimizer must not be null");
-    require(l2 >= 0 && Double.isFinite(l2), "l2 must be a finite number >= 0 but was " + l2);
+    nonNegative("l2", l2);
+    nonNegative("l1", l1);
+    nonNegative("huberDelta", huberDelta);
     positive("gradientAccumulation", gradientAccumulation);
     require(mixupAlpha >= 0 && Double.isFinite(mixupAlpha),
         "mixupAlpha must be a finite number >= 0 (0 = off) but was " + mixupAlpha);
@@ -47,6 +55,8 @@ public record TrainingOptions(int epochs, int batchSize, Optimizer optimizer, do
     private int batchSize = 32;
     private Optimizer optimizer = Optimizer.adam(1e-3);
     private double l2;
+    private double l1;
+    private double huberDelta;
     private int gradientAccumulation = 1;
     private double mixupAlpha;
     private int patience = 10;
@@ -74,6 +84,18 @@ public record TrainingOptions(int epochs, int batchSize, Optimizer optimizer, do
     /** L2 penalty on weights (not biases or normalization scales), added to their gradient. */
     public Builder l2(double l2) {
       this.l2 = l2;
+      return this;
+    }
+
+    /** L1 penalty on weights, added to their gradient as l1 * sign(weight). */
+    public Builder l1(double l1) {
+      this.l1 = l1;
+      return this;
+    }
+
+    /** Regression with the Huber loss of this delta instead of squared error; 0 = squared. */
+    public Builder huber(double delta) {
+      this.huberDelta = delta;
       return this;
     }
 
@@ -109,8 +131,9 @@ public record TrainingOptions(int epochs, int batchSize, Optimizer optimizer, do
     }
 
     public TrainingOptions build() {
-      return new TrainingOptions(epochs, batchSize, optimizer, l2, gradientAccumulation,
-          mixupAlpha, patience, seed, standardize, Optional.ofNullable(distillation));
+      return new TrainingOptions(epochs, batchSize, optimizer, l2, l1, huberDelta,
+          gradientAccumulation, mixupAlpha, patience, seed, standardize,
+          Optional.ofNullable(distillation));
     }
   }
 }

@@ -60,6 +60,43 @@ class OnnxExportTest {
     assertRuntimeMatches(model, waves, TrainedModel.OUTPUT);
   }
 
+  @Test
+  void linearClassifierExportsStandardizationGemmAndSoftmax() throws Exception {
+    TrainedModel model = LinearTrainer.builder().options(options(3).build()).build()
+        .fit(SPLIT.train(), SPLIT.validation(), progress -> {});
+
+    assertRuntimeMatches(model, SPLIT.test(), TrainedModel.PROBABILITIES);
+    assertThat(opTypes(model)).containsExactly("Mul", "Add", "Gemm", "Softmax");
+  }
+
+  @Test
+  void linearRegressorWithHuberLossMatchesJava() throws Exception {
+    Dataset data = LinearTrainerTest.linear(300, 0.1, 0.05);
+    TrainedModel model = LinearTrainer.builder().options(options(3).huber(1).build()).build()
+        .fit(data, data, progress -> {});
+
+    assertRuntimeMatches(model, data, TrainedModel.OUTPUT);
+  }
+
+  @Test
+  void factorizationMachineClassifierExportsStandardOpsAndMatchesJava() throws Exception {
+    TrainedModel model = FmTrainer.builder().factors(4).options(options(3).build()).build()
+        .fit(SPLIT.train(), SPLIT.validation(), progress -> {});
+
+    assertRuntimeMatches(model, SPLIT.test(), TrainedModel.PROBABILITIES);
+    assertThat(opTypes(model)).containsExactly("Mul", "Add", "Gemm", "MatMul", "Mul", "Mul",
+        "MatMul", "Sub", "MatMul", "Add", "Softmax");
+  }
+
+  @Test
+  void factorizationMachineRegressorMatchesJava() throws Exception {
+    Dataset data = FmTrainerTest.interactions(300, false);
+    TrainedModel model = FmTrainer.builder().options(options(3).build()).build()
+        .fit(data, data, progress -> {});
+
+    assertRuntimeMatches(model, data, TrainedModel.OUTPUT);
+  }
+
   private void assertRuntimeMatches(TrainedModel model, Dataset data, String output) {
     Path file = dir.resolve("exported/model.onnx");
     model.writeOnnx(file);

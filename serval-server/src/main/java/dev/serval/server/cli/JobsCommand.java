@@ -4,12 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.serval.jobs.Durations;
+import dev.serval.jobs.MetricsChart;
 import dev.serval.jobs.OutputModel;
 import dev.serval.server.management.internal.JobsRoutes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -93,7 +98,7 @@ final class JobsCommand implements Runnable {
     List<String> outputs = new ArrayList<>();
 
     @Option(names = "--trainer", paramLabel = "TRAINER",
-        description = "Run the built-in trainer mlp or cnn instead of a command.")
+        description = "Run the built-in trainer mlp, cnn, linear or fm instead of a command.")
     TrainerSettings.Kind trainer;
 
     @Mixin TrainingDataOptions input;
@@ -149,7 +154,7 @@ final class JobsCommand implements Runnable {
       if (trainer == null) {
         if (command.isEmpty() || input.given()) {
           throw new UsageException(command.isEmpty()
-              ? "give the job's command after --, or --trainer mlp|cnn --data DATA"
+              ? "give the job's command after --, or --trainer mlp|cnn|linear|fm --data DATA"
               : "--data and --label go with --trainer, not with a command");
         }
         return command;
@@ -250,22 +255,101 @@ final class JobsCommand implements Runnable {
   }
 
   @Command(name = "metrics", mixinStandardHelpOptions = true,
-      description = "Show the metrics a job reported, one row per step.")
+      description = {
+        "Show the latest value, range and trend of each metric a job reported.",
+        "--plot writes them as an SVG chart; --json prints every point.",
+        "Example: ./serval jobs metrics 4f2a9c --plot curves.svg"
+      })
   static final class Metrics extends ModelsCommand.ClientCommand {
+    private static final int TREND_WIDTH = 24;
+
     @Parameters(index = "0", paramLabel = "ID") String id;
 
     @Option(names = "--attempt", paramLabel = "N", description = "Default: the latest.")
     Integer attempt;
 
+    @Option(names = "--metric", paramLabel = "NAME", description = "Only this metric.")
+    String metric;
+
+    @Option(names = "--plot", paramLabel = "FILE.svg",
+        description = "Also write the chart (one panel per metric) to this SVG file.")
+    Path plot;
+
     @Override
     int run(ServalClient client, PrintWriter out) {
-      String query = attempt == null ? "" : "?attempt=" + attempt;
-      return print(client.get(jobPath(id) + "/metrics" + query), out, m -> {
-        Table table = new Table("METRIC", "STEP", "VALUE");
-        m.path("series").fields().forEachRemaining(series -> series.getValue().forEach(p ->
-            table.row(series.getKey(), p.path("step").asLong(), p.path("value").asDouble())));
-        table.print(out);
+      String attemptQuery = attempt == null ? "" : "?attempt=" + attempt;
+      JsonNode answer = client.get(jobPath(id) + "/metrics" + attemptQuery);
+      JsonNode series = chosen(answer.path("series"));
+      if (plot != null) {
+        writePlot(client);
+      }
+      return print(answer, out, m -> {
+        if (series.isEmpty()) {
+          out.println("Job " + id + " has no metrics yet in attempt " + m.path("attempt").asInt()
+              + ": a job reports them by printing lines 'serval.metric NAME VALUE [STEP]'.");
+        } else {
+          table(series).print(out);
+        }
+        if (plot != null) {
+          out.println("Wrote the chart to " + plot);
+        }
       });
+    }
+
+    /** One row per metric: its last step and value, range, point count and sparkline. */
+    private static Table table(JsonNode series) {
+      String levels = Sparkline.levels();
+      Table table = new Table("METRIC", "STEP", "VALUE", "MIN", "MAX", "POINTS", "TREND");
+      series.fields().forEachRemaining(entry -> {
+        double[] values = new double[entry.getValue().size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = entry.getValue().get(i).path("value").asDouble();
+        }
+        JsonNode last = entry.getValue().get(values.length - 1);
+        DoubleSummaryStatistics finite = Arrays.stream(values).filter(Double::isFinite)
+            .summaryStatistics();
+        table.row(entry.getKey(), last.path("step").asLong(),
+            MetricsChart.number(last.path("value").asDouble()),
+            finite.getCount() == 0 ? "" : MetricsChart.number(finite.getMin()),
+            finite.getCount() == 0 ? "" : MetricsChart.number(finite.getMax()), values.length,
+            Sparkline.of(values, TREND_WIDTH, levels));
+      });
+      return table;
+    }
+
+    /** The series asked for: all, or the one {@code --metric} names (refused if absent). */
+    private JsonNode chosen(JsonNode series) {
+      if (metric == null || series.isEmpty()) {
+        return series;
+      }
+      if (!series.has(metric)) {
+        List<String> names = new ArrayList<>();
+        series.fieldNames().forEachRemaining(names::add);
+        throw new CommandException("job " + id + " has no metric '" + metric + "'; it has "
+            + String.join(", ", names));
+      }
+      ObjectNode one = JSON.createObjectNode();
+      one.set(metric, series.get(metric));
+      return one;
+    }
+
+    private void writePlot(ServalClient client) {
+      List<Map.Entry<String, String>> query = new ArrayList<>();
+      if (attempt != null) {
+        query.add(Map.entry("attempt", Integer.toString(attempt)));
+      }
+      if (metric != null) {
+        query.add(Map.entry("metric", metric));
+      }
+      String svg = client.text(jobPath(id) + "/metrics.svg" + ServalClient.query(query));
+      try {
+        Path folder = plot.toAbsolutePath().getParent();
+        Files.createDirectories(folder);
+        Files.writeString(plot, svg);
+      } catch (IOException e) {
+        throw new CommandException("cannot write the chart to " + plot + ": " + e.getMessage()
+            + "; give --plot a file in a folder you can write to");
+      }
     }
   }
 

@@ -47,7 +47,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TRAINER", description = "mlp or cnn.")
+  @Parameters(index = "0", paramLabel = "TRAINER",
+      description = "mlp, cnn, linear (softmax / least squares) or fm (factorization machine).")
   Kind trainer;
 
   @Mixin TrainingDataOptions input;
@@ -57,8 +58,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--param", paramLabel = "KEY=VALUE",
       description = "A trainer parameter; repeatable. Keys: hidden, epochs, patience, batch_size,"
-          + " optimizer, lr, momentum, l2, dropout, mixup, activation, batch_norm, filters, image,"
-          + " standardize, seed, validation, test, split_seed, temperature, alpha.")
+          + " optimizer, lr, momentum, l2, l1, loss, huber_delta, dropout, mixup, activation,"
+          + " batch_norm, filters, image, factors, init_std, standardize, seed, validation, test,"
+          + " split_seed, temperature, alpha.")
   List<String> params = new ArrayList<>();
 
   @Option(names = "--out", required = true, paramLabel = "FILE",

@@ -4,6 +4,8 @@ import dev.serval.train.Activation;
 import dev.serval.train.CnnTrainer;
 import dev.serval.train.Distillation;
 import dev.serval.train.EpochProgress;
+import dev.serval.train.FmTrainer;
+import dev.serval.train.LinearTrainer;
 import dev.serval.train.MlpTrainer;
 import dev.serval.train.Optimizer;
 import dev.serval.train.Teacher;
@@ -12,11 +14,14 @@ import dev.serval.train.TrainingOptions;
 import dev.serval.train.data.Dataset;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The {@code --param KEY=VALUE} settings of a built-in trainer. Parameters rather than options,
@@ -28,7 +33,18 @@ final class TrainerSettings {
   static final Map<String, String> KEYS = known();
 
   /** Which built-in trainer. */
-  enum Kind { MLP, CNN }
+  enum Kind { MLP, CNN, LINEAR, FM }
+
+  /** Keys that only some trainers read; any other key applies to all. */
+  private static final Map<String, Set<Kind>> ONLY_FOR = Map.of(
+      "hidden", EnumSet.of(Kind.MLP, Kind.CNN),
+      "dropout", EnumSet.of(Kind.MLP, Kind.CNN),
+      "activation", EnumSet.of(Kind.MLP),
+      "batch_norm", EnumSet.of(Kind.MLP),
+      "filters", EnumSet.of(Kind.CNN),
+      "image", EnumSet.of(Kind.CNN),
+      "factors", EnumSet.of(Kind.FM),
+      "init_std", EnumSet.of(Kind.FM));
 
   private final Map<String, String> values;
 
@@ -77,12 +93,20 @@ final class TrainerSettings {
    * every setting here refuses a bad value before any training (or queuing) starts.
    */
   Trainer trainer(Kind kind, Teacher teacher) {
+    refuseKeysOtherTrainersRead(kind);
     TrainingOptions options = options(teacher);
-    int[] hidden = hidden(kind == Kind.MLP ? "128" : "");
-    double dropout = number("dropout", 0);
     validationFraction();
     testFraction();
     splitSeed();
+    if (kind == Kind.LINEAR) {
+      return LinearTrainer.builder().options(options).build()::fit;
+    }
+    if (kind == Kind.FM) {
+      return FmTrainer.builder().factors(integer("factors", 8))
+          .initStd(number("init_std", 0.1)).options(options).build()::fit;
+    }
+    int[] hidden = hidden(kind == Kind.MLP ? "128" : "");
+    double dropout = number("dropout", 0);
     if (kind == Kind.CNN) {
       int[] image = image();
       CnnTrainer cnn = CnnTrainer.builder().image(image[0], image[1], image[2])
@@ -95,6 +119,19 @@ final class TrainerSettings {
         .batchNorm(flag("batch_norm", false)).options(options)
         .build();
     return mlp::fit;
+  }
+
+  /** A key the trainer would ignore is a mistake the user should hear about. */
+  private void refuseKeysOtherTrainersRead(Kind kind) {
+    for (String key : values.keySet()) {
+      Set<Kind> readers = ONLY_FOR.getOrDefault(key, EnumSet.allOf(Kind.class));
+      if (!readers.contains(kind)) {
+        throw new UsageException("trainer parameter " + key + " is for "
+            + readers.stream().map(k -> k.name().toLowerCase(Locale.ROOT)).sorted()
+                .collect(Collectors.joining(" and ")) + ", not for "
+            + kind.name().toLowerCase(Locale.ROOT));
+      }
+    }
   }
 
   private TrainingOptions options(Teacher teacher) {
@@ -110,6 +147,8 @@ final class TrainerSettings {
               + " got '" + optimizer + "'");
         })
         .l2(number("l2", 0))
+        .l1(number("l1", 0))
+        .huber(huberDelta())
         .mixup(number("mixup", 0))
         .patience(integer("patience", 10))
         .seed(integer("seed", 0))
@@ -120,6 +159,17 @@ final class TrainerSettings {
       options.distillation(new Distillation(teacher, temperature, alpha));
     }
     return options.build();
+  }
+
+  /** 0 for the squared error, the Huber delta for {@code loss=huber}. */
+  private double huberDelta() {
+    String loss = text("loss", "squared");
+    double delta = number("huber_delta", 1);
+    return switch (loss) {
+      case "squared" -> 0;
+      case "huber" -> delta;
+      default -> throw invalid("loss", loss, "squared or huber");
+    };
   }
 
   private int[] hidden(String fallback) {
@@ -199,7 +249,7 @@ final class TrainerSettings {
 
   private static Map<String, String> known() {
     Map<String, String> keys = new LinkedHashMap<>();
-    keys.put("hidden", "hidden layer widths, e.g. 128 or 128,64 (mlp: 128, cnn: none)");
+    keys.put("hidden", "mlp, cnn: hidden layer widths, e.g. 128,64 (mlp: 128, cnn: none)");
     keys.put("epochs", "most epochs (100)");
     keys.put("patience", "epochs without a better validation loss before stopping (10)");
     keys.put("batch_size", "rows per mini-batch (32)");
@@ -207,12 +257,17 @@ final class TrainerSettings {
     keys.put("lr", "learning rate (0.001)");
     keys.put("momentum", "sgd momentum (0.9)");
     keys.put("l2", "weight decay (0)");
-    keys.put("dropout", "dropout rate after hidden layers (0)");
+    keys.put("l1", "L1 penalty on weights; with l2 an elastic net (0)");
+    keys.put("loss", "regression loss: squared or huber (squared)");
+    keys.put("huber_delta", "error beyond which the huber loss grows linearly (1)");
+    keys.put("dropout", "mlp, cnn: dropout rate after hidden layers (0)");
     keys.put("mixup", "mixup alpha, 0 = off (0)");
     keys.put("activation", "mlp: relu or tanh (relu)");
     keys.put("batch_norm", "mlp: batch normalization, true or false (false)");
     keys.put("filters", "cnn: convolution filters (16)");
     keys.put("image", "cnn: CxHxW of each row (1x8x8)");
+    keys.put("factors", "fm: length k of each feature's factor vector (8)");
+    keys.put("init_std", "fm: standard deviation of the initial factors (0.1)");
     keys.put("standardize", "centre and scale inputs inside the model (true)");
     keys.put("seed", "weights, shuffling and dropout seed (0)");
     keys.put("validation", "share of rows for validation (0.15)");

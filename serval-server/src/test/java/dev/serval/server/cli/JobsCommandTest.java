@@ -8,6 +8,11 @@ import dev.serval.runtime.onnx.SampleModels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -87,7 +92,67 @@ class JobsCommandTest extends JobServerTest {
     assertThat(out.toString()).isEqualTo("one\nserval.metric acc 0.75 5\n");
     out.getBuffer().setLength(0);
     assertThat(jobs("metrics", id)).isZero();
-    assertThat(out.toString()).containsPattern("(?m)^acc\\s+5\\s+0.75$");
+    assertThat(out.toString())
+        .containsPattern("(?m)^acc\\s+5\\s+0\\.75\\s+0\\.75\\s+0\\.75\\s+1\\s+\\S$");
+  }
+
+  @Test
+  void metricsTableShowsLatestValuesAndTrendsAndPlotWritesTheServersChart() throws Exception {
+    String id = submit("submit", "--name", "curves", "--", "sh", "-c",
+        "for s in 1 2 3 4; do echo serval.metric loss $((8 / s)) $s; done;"
+            + " echo serval.metric val_acc 0.9 4");
+    Awaitility.await().until(() -> get(id).path("state").asText().equals("SUCCEEDED"));
+    Path plot = dir.resolve("plots/curves.svg");
+    out.getBuffer().setLength(0);
+
+    assertThat(jobs("metrics", id, "--plot", plot.toString())).as(err.toString()).isZero();
+
+    String levels = Sparkline.levels();
+    assertThat(out.toString())
+        .containsPattern("(?m)^METRIC\\s+STEP\\s+VALUE\\s+MIN\\s+MAX\\s+POINTS\\s+TREND$")
+        .containsPattern("(?m)^loss\\s+4\\s+2\\s+2\\s+8\\s+4\\s+" + levels.charAt(7)
+            + levels.charAt(2) + levels.charAt(0) + levels.charAt(0) + "$")
+        .containsPattern("(?m)^val_acc\\s+4\\s+0\\.9\\s+")
+        .contains("Wrote the chart to " + plot);
+    HttpResponse<String> chart = http(id + "/metrics.svg");
+    assertThat(chart.statusCode()).isEqualTo(200);
+    assertThat(chart.headers().firstValue("content-type")).hasValueSatisfying(
+        type -> assertThat(type).startsWith("image/svg+xml"));
+    assertThat(Files.readString(plot)).isEqualTo(chart.body())
+        .startsWith("<svg ").contains("Job curves (" + id + "), attempt 1",
+            ">loss  last 2 at step 4</text>", ">val_acc  last 0.9 at step 4</text>");
+    assertThat(http(id + "/metrics.svg?metric=val_acc").body())
+        .contains(">val_acc  last").doesNotContain(">loss ");
+  }
+
+  @Test
+  void chartOfAJobWithoutMetricsSaysSoAndBadRequestsAreRefused() throws Exception {
+    String id = submit("submit", "--name", "quiet", "--", "true");
+    Awaitility.await().until(() -> get(id).path("state").asText().equals("SUCCEEDED"));
+
+    assertThat(http(id + "/metrics.svg").body()).contains("No metrics yet");
+    assertThat(http("0000000000000000/metrics.svg").statusCode()).isEqualTo(404);
+    Path plot = dir.resolve("plots/quiet.svg");
+    out.getBuffer().setLength(0);
+    assertThat(jobs("metrics", id, "--plot", plot.toString())).isZero();
+    assertThat(out.toString()).contains("has no metrics yet in attempt 1",
+        "Wrote the chart to " + plot);
+    assertThat(Files.readString(plot)).contains("No metrics yet");
+
+    String other = submit("submit", "--name", "one", "--", "sh", "-c", "echo serval.metric a 1");
+    Awaitility.await().until(() -> get(other).path("state").asText().equals("SUCCEEDED"));
+    HttpResponse<String> missing = http(other + "/metrics.svg?metric=nope");
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(missing.body()).contains("has no metric 'nope' in attempt 1; it has a");
+    assertThat(http(other + "/metrics.svg?colour=red").statusCode()).isEqualTo(400);
+    assertThat(jobs("metrics", other, "--metric", "nope")).isEqualTo(1);
+    assertThat(err.toString()).contains("job " + other + " has no metric 'nope'; it has a");
+  }
+
+  private static HttpResponse<String> http(String jobPath) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(url() + "/api/v1/jobs/" + jobPath)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.serval.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -54,7 +56,7 @@ class TrainerJobsTest extends JobServerTest {
     out.getBuffer().setLength(0);
     assertThat(run(List.of("jobs", "metrics"), id)).isZero();
     assertThat(out.toString()).containsPattern("(?m)^val_accuracy\\s+8\\s+0\\.9")
-        .containsPattern("(?m)^loss\\s+1\\s");
+        .containsPattern("(?m)^loss\\s+8\\s");
   }
 
   @Test
@@ -77,6 +79,40 @@ class TrainerJobsTest extends JobServerTest {
     assertThat(report.path("test_accuracy").asDouble()).isGreaterThan(0.85);
     assertThat(report.path("teacher_test_accuracy").asDouble()).isGreaterThan(0.9);
     assertThat(report.path("agreement").asDouble()).isGreaterThan(0.85);
+  }
+
+  @Test
+  void factorizationMachineJobPushesAModelThatServesClassProbabilities() {
+    int code = run(List.of("jobs", "submit"), "--name", "fm", "--trainer", "fm",
+        "--data", "digits", "--param", "factors=4", "--param", "epochs=4", "--param", "l1=1e-5",
+        "--output-model", "digits-fm", "--wait");
+
+    assertThat(code).as(err.toString() + out).isZero();
+    assertThat(out.toString()).contains("Training fm on ", "epoch 4/4 loss ");
+    assertThat(version("digits-fm", 1).path("state").asText()).isEqualTo("READY");
+    float[] zeros = new float[64];
+    JsonNode answer = new ServalClient(url(), null).postJson("/v2/models/digits-fm/infer",
+        Map.of("inputs", List.of(Map.of("name", "input", "datatype", "FP32",
+            "shape", List.of(1, 64), "data", zeros))));
+    JsonNode probabilities = answer.at("/outputs/0");
+    assertThat(probabilities.path("name").asText()).isEqualTo("probabilities");
+    assertThat(probabilities.path("shape").toString()).isEqualTo("[1,10]");
+    double sum = 0;
+    for (JsonNode p : probabilities.path("data")) {
+      sum += p.asDouble();
+    }
+    assertThat(sum).isCloseTo(1, within(1e-5));
+  }
+
+  @Test
+  void badValueOrInapplicableKeyOfAClassicalTrainerIsRefusedNamingIt() {
+    assertThat(run(List.of("jobs", "submit"), "--name", "bad", "--trainer", "linear", "--data",
+        "digits", "--param", "loss=absolute", "--output-model", "x")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("trainer parameter loss must be squared or huber, got 'absolute'");
+    assertThat(run(List.of("train"), "fm", "--data", "digits", "--param", "hidden=64", "--out",
+        dir.resolve("never.onnx").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("trainer parameter hidden is for cnn and mlp, not for fm");
   }
 
   @Test

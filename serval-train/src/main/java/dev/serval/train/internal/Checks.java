@@ -23,6 +23,12 @@ public final class Checks {
     return value;
   }
 
+  public static double nonNegative(String what, double value) {
+    require(value >= 0 && Double.isFinite(value), what + " must be a finite number >= 0 but was "
+        + value);
+    return value;
+  }
+
   /** A value in [0, 1), e.g. a dropout rate. */
   public static double fraction(String what, double value) {
     require(value >= 0 && value < 1, what + " must be in [0, 1) but was " + value);

@@ -62,4 +62,21 @@ public final class Losses {
     }
     return weight * loss / ((double) rows * width);
   }
+
+  /**
+   * Mean over all values of the Huber loss: (output - target)² / 2 within {@code delta} of the
+   * target, linear beyond, so that a few outliers pull the fit far less than squared error does.
+   */
+  public static double huber(float[] output, float[] targets, int rows, int width, double delta,
+      float[] grad) {
+    double loss = 0;
+    double count = (double) rows * width;
+    for (int i = 0; i < output.length; i++) {
+      double d = output[i] - targets[i];
+      double magnitude = Math.abs(d);
+      loss += magnitude <= delta ? d * d / 2 : delta * (magnitude - delta / 2);
+      grad[i] += (float) (Math.max(-delta, Math.min(delta, d)) / count);
+    }
+    return loss / count;
+  }
 }

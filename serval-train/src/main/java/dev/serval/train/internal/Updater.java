@@ -5,7 +5,11 @@ import java.util.List;
 
 /**
  * Applies accumulated gradients to parameters and clears them. The gradient used is
- * {@code gradScale * grad + l2 * value} (L2 only for parameters that decay).
+ * {@code gradScale * grad + l2 * value} plus the L1 subgradient {@code l1 * sign(value)} (the
+ * penalties only for parameters that decay). For L1 a step that would carry a weight across zero
+ * stops at zero, and a zero weight keeps a zero gradient while the rest of its gradient is within
+ * {@code l1}: so the weights of irrelevant features become exactly zero instead of flickering
+ * around it.
  */
 public abstract class Updater {
   private final List<Param> params;
@@ -25,18 +29,32 @@ public abstract class Updater {
     return new Sgd(params, learningRate, momentum);
   }
 
-  public final void step(double gradScale, double l2) {
+  public final void step(double gradScale, double l2, double l1) {
     begin();
     for (int p = 0; p < params.size(); p++) {
       Param param = params.get(p);
       float[] value = param.value();
       float[] grad = param.grad();
       double decay = param.decays() ? l2 : 0;
+      double shrink = param.decays() ? l1 : 0;
       for (int i = 0; i < value.length; i++) {
-        value[i] -= (float) delta(p, i, gradScale * grad[i] + decay * value[i]);
+        float before = value[i];
+        value[i] -= (float) delta(p, i,
+            withL1(gradScale * grad[i] + decay * before, before, shrink));
+        if (shrink > 0 && before * value[i] < 0) {
+          value[i] = 0;
+        }
       }
       Arrays.fill(grad, 0);
     }
+  }
+
+  /** The gradient plus the L1 subgradient that moves {@code value} least. */
+  private static double withL1(double gradient, double value, double l1) {
+    if (value != 0) {
+      return gradient + l1 * Math.signum(value);
+    }
+    return Math.abs(gradient) <= l1 ? 0 : gradient - l1 * Math.signum(gradient);
   }
 
   /** Called once per step before any {@link #delta}. */

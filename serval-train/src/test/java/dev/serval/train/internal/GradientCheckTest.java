@@ -22,6 +22,11 @@ class GradientCheckTest {
   }
 
   @Test
+  void factorizationMachineGradientsMatchFiniteDifferences() {
+    check(() -> Factorization.create("fm", 6, 3, 4, 0.5, new SplittableRandom(2)), inputs(6, 3));
+  }
+
+  @Test
   void batchNormGradientsMatchFiniteDifferences() {
     BatchNorm norm = new BatchNorm("n", 5);
     SplittableRandom random = new SplittableRandom(3);

@@ -39,6 +39,18 @@ class LossesTest {
     assertThat(loss).isCloseTo(0.25 * t * t * kl, within(1e-6));
   }
 
+  @Test
+  void huberIsHalfTheSquareWithinDeltaAndLinearBeyondWithAClippedGradient() {
+    float[] output = {0.5f, 3, -4};
+    float[] target = {0, 0, 0};
+    float[] grad = new float[3];
+
+    double loss = Losses.huber(output, target, 1, 3, 1, grad);
+
+    assertThat(loss).isCloseTo((0.125 + 2.5 + 3.5) / 3, within(1e-6));
+    assertThat(grad).containsExactly(0.5f / 3, 1f / 3, -1f / 3);
+  }
+
   @ParameterizedTest
   @ValueSource(doubles = {1, 2.5, 6})
   void softCrossEntropyGradientMatchesFiniteDifferences(double temperature) {

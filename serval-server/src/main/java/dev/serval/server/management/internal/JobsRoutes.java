@@ -17,21 +17,26 @@ import dev.serval.jobs.JobRecord;
 import dev.serval.jobs.JobState;
 import dev.serval.jobs.Jobs;
 import dev.serval.jobs.LogView;
+import dev.serval.jobs.MetricPoint;
+import dev.serval.jobs.MetricsChart;
 import dev.serval.server.api.internal.HttpErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The jobs routes under {@value #PREFIX}: submit, list, get, cancel, logs (whole, or followed as
- * server-sent events while the job runs) and metrics as series. Job calls block on the database,
- * so they run on the blocking task executor.
+ * server-sent events while the job runs) and metrics as series or as an SVG chart. Job calls
+ * block on the database, so they run on the blocking task executor.
  */
 public final class JobsRoutes {
   public static final String PREFIX = "/api/v1/jobs";
@@ -39,6 +44,7 @@ public final class JobsRoutes {
   private static final Set<String> LIST_PARAMS = Set.of("state", "limit", "after");
   private static final Set<String> LOG_PARAMS = Set.of("attempt", "follow");
   private static final Set<String> METRIC_PARAMS = Set.of("attempt");
+  private static final Set<String> CHART_PARAMS = Set.of("attempt", "metric");
   private static final int DEFAULT_LIMIT = 50;
   private static final long FOLLOW_MILLIS = 200;
   private static final MediaType EVENT_STREAM = MediaType.parse("text/event-stream");
@@ -61,6 +67,7 @@ public final class JobsRoutes {
         jobs.cancel(ctx.pathParam("id"))))));
     sb.route().get(job + "/logs").build(blocking(LOG_PARAMS, this::logs));
     sb.route().get(job + "/metrics").build(blocking(METRIC_PARAMS, this::metrics));
+    sb.route().get(job + "/metrics.svg").build(blocking(CHART_PARAMS, this::chart));
   }
 
   private HttpResponse submit(ServiceRequestContext ctx, HttpRequest req) {
@@ -88,6 +95,26 @@ public final class JobsRoutes {
     String id = ctx.pathParam("id");
     int attempt = jobs.attempt(id, attempt(ctx.queryParams()));
     return ok(JobsJson.metrics(id, attempt, jobs.metrics(id, attempt)));
+  }
+
+  /** The metrics as an SVG chart; {@code ?metric=NAME} draws only that one. */
+  private HttpResponse chart(ServiceRequestContext ctx) {
+    String id = ctx.pathParam("id");
+    JobRecord job = jobs.get(id);
+    int attempt = jobs.attempt(id, attempt(ctx.queryParams()));
+    List<MetricPoint> points = jobs.metrics(id, attempt);
+    String metric = Queries.single(ctx.queryParams(), "metric");
+    if (metric != null) {
+      List<MetricPoint> all = points;
+      points = all.stream().filter(p -> p.name().equals(metric)).toList();
+      if (points.isEmpty() && !all.isEmpty()) {
+        throw new InvalidInputException("job " + id + " has no metric '" + metric
+            + "' in attempt " + attempt + "; it has " + String.join(", ", all.stream()
+                .map(MetricPoint::name).collect(Collectors.toCollection(TreeSet::new))));
+      }
+    }
+    String title = "Job " + job.spec().name() + " (" + id + "), attempt " + attempt;
+    return HttpResponse.of(HttpStatus.OK, MediaType.SVG_UTF_8, MetricsChart.svg(title, points));
   }
 
   private HttpResponse logs(ServiceRequestContext ctx) {

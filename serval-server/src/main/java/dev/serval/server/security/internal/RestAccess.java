@@ -64,7 +64,8 @@ final class RestAccess {
   private void jobs() {
     put("POST " + JOBS, Access.admin("jobs.submit", true));
     put("POST " + JOBS + "/{id}/cancel", Access.admin("jobs.cancel", true));
-    for (String read : new String[] {"", "/{id}", "/{id}/logs", "/{id}/metrics"}) {
+    for (String read : new String[] {"", "/{id}", "/{id}/logs", "/{id}/metrics",
+        "/{id}/metrics.svg"}) {
       put("GET " + JOBS + read, Access.read(Scope.NONE, null));
     }
   }
