@@ -61,10 +61,10 @@ final class Fitter {
   }
 
   /**
-   * Trains {@code network} (whose weights came from {@code random}'s earlier draws) and returns
-   * it with the weights of its best validation epoch.
+   * Trains {@code network} (whose weights came from {@code random}'s earlier draws, or from a
+   * model being fine-tuned) and returns it with the weights of its best validation epoch.
    */
-  private static TrainedModel fit(Network network, TrainingOptions options, Dataset train,
+  static TrainedModel fit(Network network, TrainingOptions options, Dataset train,
       Dataset validation, Consumer<EpochProgress> progress, SplittableRandom random) {
     require(progress != null, "progress must not be null; pass p -> {} to ignore it");
     checkData(network, options, train, validation);
