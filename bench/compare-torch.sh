@@ -42,15 +42,11 @@ fi
 
 results="$root/bench/results/torch-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
-if [[ "$build" == yes ]]; then
-  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests install -pl serval-bench -am)
-fi
-(cd "$root" && mvn -q -B -Dstyle.color=never -pl serval-bench dependency:build-classpath \
-  -Dmdep.outputFile="$results/classpath" >/dev/null)
+source "$root/bench/lib/bench-java.sh"
+bench_prepare "$root" "$build" "$results"
 
 uptime | tee "$results/uptime.txt" >&2
-java -cp "$root/serval-bench/target/classes:$(cat "$results/classpath")" \
-  dev.serval.bench.TorchComparison --work-dir "$results/models" --epochs "$epochs" \
+bench_java TorchComparison --work-dir "$results/models" --epochs "$epochs" \
   --rounds "$rounds" --runs "$runs" > /dev/null
 cp "$results/models/serval.json" "$results/serval.json"
 # torch 1.13's dynamic Linear always asks for reduce_range, which qnnpack warns on every call

@@ -24,15 +24,11 @@ done
 
 results="$root/bench/results/compress-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
-if [[ "$build" == yes ]]; then
-  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests install -pl serval-bench -am)
-fi
-(cd "$root" && mvn -q -B -Dstyle.color=never -pl serval-bench dependency:build-classpath \
-  -Dmdep.outputFile="$results/classpath" >/dev/null)
+source "$root/bench/lib/bench-java.sh"
+bench_prepare "$root" "$build" "$results"
 
 uptime | tee "$results/uptime.txt" >&2
-java -cp "$root/serval-bench/target/classes:$(cat "$results/classpath")" \
-  dev.serval.bench.CompressionBenchmark --work-dir "$results/models" \
+bench_java CompressionBenchmark --work-dir "$results/models" \
   --output "$results/report.json" "$@"
 uptime | tee -a "$results/uptime.txt" >&2
 echo "results in $results" >&2

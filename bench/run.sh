@@ -64,15 +64,11 @@ wait_ready() { # base-url what
   return 1
 }
 
-if [[ "$build" == yes ]]; then
-  log "building serval-bench"
-  (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests install -pl serval-bench -am)
-fi
-(cd "$root" && mvn -q -B -Dstyle.color=never -pl serval-bench dependency:build-classpath \
-  -Dmdep.outputFile="$work/classpath" >/dev/null)
+source "$root/bench/lib/bench-java.sh"
+[[ "$build" == yes ]] && log "building serval-bench"
+bench_prepare "$root" "$build" "$work"
 bench() {
-  java -cp "$root/serval-bench/target/classes:$(cat "$work/classpath")" \
-    dev.serval.bench.ServingBenchmark "$@"
+  bench_java ServingBenchmark "$@"
 }
 
 model="$work/models/mlp/1/model.onnx"

@@ -30,15 +30,11 @@ fi
 
 results="$root/bench/results/tune-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"
-if [[ "$build" == yes ]]; then
-  (cd "$root" && mvn -o -q -B -Dstyle.color=never -DskipTests install -pl serval-bench -am)
-fi
-(cd "$root" && mvn -o -q -B -Dstyle.color=never -pl serval-bench dependency:build-classpath \
-  -Dmdep.outputFile="$results/classpath" >/dev/null)
+source "$root/bench/lib/bench-java.sh"
+bench_prepare "$root" "$build" "$results"
 
 echo "== Serval samplers: $seeds seeds x $trials trials" >&2
-java -cp "$root/serval-bench/target/classes:$(cat "$results/classpath")" \
-  dev.serval.bench.TuneBenchmark --seeds "$seeds" --trials "$trials" \
+bench_java TuneBenchmark --seeds "$seeds" --trials "$trials" \
   --output "$results/serval.json"
 
 echo "== Optuna $("$python" -c 'import optuna; print(optuna.__version__)') TPE" >&2
