@@ -27,7 +27,7 @@ import java.util.zip.ZipOutputStream;
  * under {@code folders/<name>/}. A restore stages each folder next to its target and moves it
  * into place only after the rows are committed, so a failed restore leaves no half folder.
  */
-public final class FolderFiles implements AutoCloseable {
+final class FolderFiles implements AutoCloseable {
   private final List<Staging> staged = new ArrayList<>();
 
   /** A folder's files extracted into {@code staging}, on their way to {@code target}. */
