@@ -72,6 +72,14 @@ public final class AsyncService implements AutoCloseable {
     this.cleanupInterval = b.cleanupInterval;
   }
 
+  /**
+   * Creates or updates the tables of asynchronous requests in {@code db}, as {@link
+   * Builder#build()} does; a restore needs them before it puts rows back.
+   */
+  public static void migrate(Database db) {
+    AsyncStore.migrate(Objects.requireNonNull(db, "db"));
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -355,8 +363,8 @@ public final class AsyncService implements AutoCloseable {
       if (database == null || handler == null || failures == null) {
         throw new IllegalStateException("an AsyncService needs database, handler and failures");
       }
+      migrate(database);
       AsyncStore store = new AsyncStore(database, clock, nodeId, lease);
-      store.migrate();
       List<ExecutorService> owned = new ArrayList<>();
       if (scheduler == null) {
         scheduler = Executors.newSingleThreadScheduledExecutor(daemon("serval-async-timer"));

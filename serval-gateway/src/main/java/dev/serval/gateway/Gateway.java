@@ -80,6 +80,7 @@ public final class Gateway implements AutoCloseable {
     Forwarder forwarder =
         new Forwarder(pool, metrics, b.backups, b.maxRetries, b.nanoClock, b.requestIds);
     ServerBuilder sb = Server.builder()
+        .bossGroupFactory(ServerLoops::bossGroup)
         .http(new InetSocketAddress(b.host, b.port))
         .maxRequestLength(b.maxRequestBytes)
         .requestTimeout(b.requestTimeout)

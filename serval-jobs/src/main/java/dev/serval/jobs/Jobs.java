@@ -59,6 +59,14 @@ public final class Jobs implements AutoCloseable {
         this::dispatchQuietly, millis, millis, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Creates or updates the job tables in {@code db}, as {@link Builder#build()} does; a restore
+   * needs them before it puts rows back.
+   */
+  public static void migrate(Database db) {
+    Objects.requireNonNull(db, "db").migrate(MIGRATIONS, HISTORY_TABLE);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -286,7 +294,7 @@ public final class Jobs implements AutoCloseable {
       if (db == null || jobsDir == null || queue == null) {
         throw new IllegalStateException("Jobs needs database, jobsDir and queue");
       }
-      db.migrate(MIGRATIONS, HISTORY_TABLE);
+      migrate(db);
       return new Jobs(this);
     }
   }

@@ -40,6 +40,14 @@ public final class ApiKeys {
         MAX_CACHED);
   }
 
+  /**
+   * Creates or updates the security tables (API keys and the audit log) in {@code db}, as
+   * {@link Builder#build()} does; a restore needs them before it puts rows back.
+   */
+  public static void migrate(Database db) {
+    SecuritySchema.migrate(Objects.requireNonNull(db, "db"));
+  }
+
   public static Builder builder() {
     return new Builder();
   }

@@ -5,6 +5,7 @@ import com.linecorp.armeria.server.GracefulShutdown;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.serval.async.AsyncService;
+import dev.serval.gateway.ServerLoops;
 import dev.serval.server.api.internal.AsyncInference;
 import dev.serval.core.ModelNotFoundException;
 import dev.serval.server.api.internal.HttpErrors;
@@ -78,6 +79,7 @@ public final class ServalServer implements AutoCloseable {
     HttpErrors errors = new HttpErrors(builder.maxRequestBytes);
     ServerBuilder sb =
         Server.builder()
+            .bossGroupFactory(ServerLoops::bossGroup)
             .maxRequestLength(builder.maxRequestBytes)
             .requestTimeout(builder.requestTimeout)
             .gracefulShutdown(

@@ -31,7 +31,8 @@ class GracefulShutdownTest {
             TestServer.inferRequest("x", "FP32", "[1, 2]", "[3, 4]"));
     await().atMost(Duration.ofSeconds(10)).until(() -> server.queueDepth("slow") == 1);
 
-    CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+    // The server alone: the test's client stays connected to see the shutdown from outside.
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(server.server::close);
 
     await()
         .atMost(Duration.ofSeconds(10))
@@ -44,5 +45,6 @@ class GracefulShutdownTest {
     closing.join();
     assertThat(server.client.get("/v2/health/live").aggregate())
         .failsWithin(Duration.ofSeconds(10));
+    server.close();
   }
 }

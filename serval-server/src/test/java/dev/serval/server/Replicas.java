@@ -1,7 +1,6 @@
 package dev.serval.server;
 
 import com.linecorp.armeria.client.BlockingWebClient;
-import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.MediaType;
@@ -37,6 +36,7 @@ final class Replicas implements AutoCloseable {
   final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   Gateway gateway;
   BlockingWebClient client;
+  private LocalClient connections;
 
   Replicas(Path dir) {
     this.dir = dir;
@@ -86,7 +86,8 @@ final class Replicas implements AutoCloseable {
     settings.accept(builder);
     gateway = builder.build();
     gateway.start();
-    client = WebClient.of("http://127.0.0.1:" + gateway.port()).blocking();
+    connections = LocalClient.of(gateway.port());
+    client = connections.blocking();
     return gateway;
   }
 
@@ -118,6 +119,7 @@ final class Replicas implements AutoCloseable {
   @Override
   public void close() {
     if (gateway != null) {
+      connections.close();
       gateway.close();
     }
     servers.forEach(TestServer::close);

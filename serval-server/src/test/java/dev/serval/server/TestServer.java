@@ -38,12 +38,14 @@ final class TestServer implements AutoCloseable {
   final ServalServer server;
   final WebClient client;
   final BlockingWebClient blocking;
+  private final LocalClient connections;
 
   private TestServer(ServalServer server, PrometheusMeterRegistry registry) {
     this.server = server;
     this.registry = registry;
-    this.client = WebClient.of("http://127.0.0.1:" + server.port());
-    this.blocking = client.blocking();
+    this.connections = LocalClient.of(server.port());
+    this.client = connections.web();
+    this.blocking = connections.blocking();
   }
 
   /** Starts a server over {@code repository}; {@code server} may adjust the builder. */
@@ -168,6 +170,7 @@ final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
+    connections.close();
     server.close();
   }
 }

@@ -62,7 +62,7 @@ public final class AsyncStore {
   }
 
   /** Brings the tables up to date; the database may hold other features' tables. */
-  public void migrate() {
+  public static void migrate(Database db) {
     db.migrate(MIGRATIONS, HISTORY_TABLE);
   }
 

@@ -34,7 +34,7 @@ class AsyncStoreTest {
   void open() {
     db = Database.h2(dir, "async");
     nodeA = new AsyncStore(db, clock, "node-a", LEASE);
-    nodeA.migrate();
+    AsyncStore.migrate(db);
     nodeB = new AsyncStore(db, clock, "node-b", LEASE);
   }
 

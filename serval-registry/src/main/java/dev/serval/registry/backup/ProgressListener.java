@@ -10,6 +10,9 @@ public interface ProgressListener {
 
         @Override
         public void artifact(Step step, int done, int total, long bytes) {}
+
+        @Override
+        public void folder(Step step, String folder, int files, long bytes) {}
       };
 
   /** What is being done to the tables and artifacts. */
@@ -27,4 +30,7 @@ public interface ProgressListener {
 
   /** {@code done} of {@code total} artifacts are through, {@code bytes} long together. */
   void artifact(Step step, int done, int total, long bytes);
+
+  /** The {@code files} of one folder (e.g. job logs), {@code bytes} long together, are through. */
+  void folder(Step step, String folder, int files, long bytes);
 }

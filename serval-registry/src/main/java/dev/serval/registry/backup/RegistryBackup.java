@@ -14,23 +14,30 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Backs a registry up into one zip file and restores it, checked by SHA-256 throughout. The
- * archive holds {@code manifest.json}, {@code tables/<name>.jsonl} (one JSON object per row) and
- * {@code artifacts/<sha256>}; everything is streamed, so artifacts of any size never sit in
- * memory. Tables are found from the database's metadata, so new migrations need no change here.
+ * archive holds {@code manifest.json}, {@code tables/<name>.jsonl} (one JSON object per row),
+ * {@code artifacts/<sha256>} and {@code folders/<name>/<path>} (files of the {@link
+ * Builder#folder folders} given); everything is streamed, so artifacts of any size never sit in
+ * memory. Tables are found from the database's metadata, so new migrations need no change here:
+ * every table of the database is backed up, the other features' too (keys, jobs, studies ...),
+ * and of each feature's Flyway history table only its version.
  */
 public final class RegistryBackup {
   private final Clock clock;
   private final String servalVersion;
   private final boolean overwrite;
+  private final Map<String, Path> folders;
 
   private RegistryBackup(Builder b) {
     this.clock = b.clock;
     this.servalVersion = b.servalVersion;
     this.overwrite = b.overwrite;
+    this.folders = Map.copyOf(b.folders);
   }
 
   public static Builder builder() {
@@ -56,7 +63,7 @@ public final class RegistryBackup {
     try {
       String createdAt = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
       Manifest manifest =
-          ArchiveWriter.write(registry, partial, createdAt, servalVersion, progress);
+          ArchiveWriter.write(registry, partial, createdAt, servalVersion, folders, progress);
       refuseExisting(archive);
       Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE);
       return summary(manifest);
@@ -69,21 +76,24 @@ public final class RegistryBackup {
   }
 
   /**
-   * Restores {@code archive} into {@code target}, which must be empty. First every table file and
-   * artifact is checked against the manifest's SHA-256 (artifacts while they stream into the
-   * store's staging area); only then are the rows inserted, parents first, in one transaction,
-   * and the artifacts published. Identity columns are moved past the restored ids.
+   * Restores {@code archive} into {@code target}, which must be empty and whose database every
+   * feature of the archive has migrated already. First every table file, artifact and folder file
+   * is checked against the manifest's SHA-256 (artifacts while they stream into the store's
+   * staging area, files into a staging folder); only then are the rows inserted, parents first,
+   * in one transaction, and the artifacts and folders published. Identity columns are moved past
+   * the restored ids.
    *
    * @throws dev.serval.core.InvalidInputException when the archive is missing, truncated or
    *     damaged; the message names the entry with its expected and actual digest
-   * @throws ConflictException when the target holds data or has an older schema than the archive
+   * @throws ConflictException when the target holds data, lacks a feature's tables or has an
+   *     older schema of one than the archive, or when the archive has files of a folder not given
    */
   public BackupSummary restore(Path archive, ModelRegistry target, ProgressListener progress) {
     Objects.requireNonNull(archive, "archive");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(progress, "progress");
     try (ArchiveReader reader = ArchiveReader.open(archive)) {
-      return summary(Restorer.restore(reader, target, progress));
+      return summary(Restorer.restore(reader, target, folders, progress));
     }
   }
 
@@ -95,7 +105,8 @@ public final class RegistryBackup {
 
   private static BackupSummary summary(Manifest manifest) {
     return new BackupSummary(manifest.tables().size(), manifest.rows(),
-        manifest.artifacts().size(), manifest.artifactBytes());
+        manifest.artifacts().size(), manifest.artifactBytes(), manifest.files().size(),
+        manifest.fileBytes());
   }
 
   private static void deleteQuietly(Path file) {
@@ -111,8 +122,23 @@ public final class RegistryBackup {
     private Clock clock = Clock.systemUTC();
     private String servalVersion = "unknown";
     private boolean overwrite;
+    private final Map<String, Path> folders = new TreeMap<>();
 
     private Builder() {}
+
+    /**
+     * A folder of files a feature keeps beside the database (e.g. "jobs": job logs and outputs).
+     * A backup archives its files under {@code name}; a restore puts the archive's files of
+     * {@code name} into {@code dir}, which must be missing or empty.
+     */
+    public Builder folder(String name, Path dir) {
+      if (name == null || !Manifest.FOLDER_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "folder name must be lowercase letters, digits and '-', got '" + name + "'");
+      }
+      folders.put(name, Objects.requireNonNull(dir, "dir").toAbsolutePath());
+      return this;
+    }
 
     /** Source of the creation time recorded in the manifest. */
     public Builder clock(Clock clock) {

@@ -37,11 +37,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One sample registry and its backup, shared by tests that restore it into fresh registries. */
+/**
+ * One sample registry and its backup, shared by tests that restore it into fresh registries. The
+ * database also holds another feature's table with its own Flyway history, as the server's
+ * database holds the tables of security, jobs, async requests and studies.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistryBackupTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+  private static final String FEATURE_MIGRATIONS = "classpath:db/backup-feature";
+  private static final String FEATURE_HISTORY = "flyway_feature_history";
 
   @TempDir static Path dir;
   private final List<ModelRegistry> opened = new ArrayList<>();
@@ -57,6 +63,8 @@ class RegistryBackupTest {
   void backUpASampleRegistry() {
     source = open("source");
     SampleRegistry.fill(source);
+    source.database().transaction(c -> c.createStatement()
+        .executeUpdate("INSERT INTO feature_notes (note) VALUES ('kept')"));
     archive = dir.resolve("backup.zip");
     backup.write(source, archive, ProgressListener.NONE);
   }
@@ -66,13 +74,20 @@ class RegistryBackupTest {
     opened.forEach(ModelRegistry::close);
   }
 
+  /** A registry whose database the other feature has migrated too. */
   private ModelRegistry open(String name) {
+    ModelRegistry registry = registryOnly(name);
+    registry.database().migrate(FEATURE_MIGRATIONS, FEATURE_HISTORY);
+    return registry;
+  }
+
+  private ModelRegistry registryOnly(String name) {
     ModelRegistry registry = ModelRegistry.builder().dataDir(dir.resolve(name)).build();
     opened.add(registry);
     return registry;
   }
 
-  /** An empty registry in a folder of its own. */
+  /** An empty registry in a folder of its own, migrated by every feature as a restore needs. */
   private ModelRegistry target() {
     return open("target-" + opened.size());
   }
@@ -114,13 +129,17 @@ class RegistryBackupTest {
   void manifestRecordsSchemaVersionTablesAndEveryArtifact() throws IOException {
     JsonNode manifest = JSON.readTree(ZipEdits.read(archive, "manifest.json"));
 
-    assertThat(manifest.path("format").asInt()).isEqualTo(1);
+    assertThat(manifest.path("format").asInt()).isEqualTo(2);
     assertThat(manifest.path("created_at").asText()).isEqualTo("2025-06-01T12:00:00Z");
     assertThat(manifest.path("serval_version").asText()).isEqualTo("1.2.3");
-    assertThat(manifest.path("schema_version").asText()).isNotEmpty();
+    assertThat(manifest.path("schema_versions").path("flyway_schema_history").asText())
+        .isEqualTo("3");
+    assertThat(manifest.path("schema_versions").path(FEATURE_HISTORY).asText()).isEqualTo("1");
+    assertThat(manifest.has("schema_version")).isFalse();
     assertThat(manifest.path("tables").findValuesAsText("name"))
-        .contains("models", "model_versions", "aliases", "artifacts", "model_tags")
-        .doesNotContain("flyway_schema_history");
+        .contains("models", "model_versions", "aliases", "artifacts", "model_tags",
+            "feature_notes")
+        .doesNotContain("flyway_schema_history", FEATURE_HISTORY);
     JsonNode models = table(manifest, "models");
     assertThat(models.path("rows").asLong()).isEqualTo(2);
     assertThat(models.path("sha256").asText()).hasSize(64);
@@ -230,15 +249,65 @@ class RegistryBackupTest {
   @Test
   void archiveFromANewerSchemaIsRefused() throws IOException {
     Path newer = ZipEdits.withEntry(archive, fresh("newer.zip"), "manifest.json",
-        content -> withSchemaVersion(content, "999"));
+        content -> withSchemaVersion(content, FEATURE_HISTORY, "999"));
     ModelRegistry target = target();
 
     assertThatThrownBy(() -> backup.restore(newer, target, ProgressListener.NONE))
         .isInstanceOf(ConflictException.class)
-        .hasMessageContaining("has schema version 999")
+        .hasMessageContaining("has schema version 999 of " + FEATURE_HISTORY
+            + " but the target database has only 1")
         .hasMessageContaining("1.2.3");
     assertEmpty(target);
   }
+
+  @Test
+  void targetWithoutAnotherFeaturesTablesIsRefusedBeforeAnythingIsRestored() throws IOException {
+    ModelRegistry target = registryOnly("registry-only");
+
+    assertThatThrownBy(() -> backup.restore(archive, target, ProgressListener.NONE))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("has schema version 1 of " + FEATURE_HISTORY
+            + " but the target database does not have that table");
+    assertEmpty(target);
+  }
+
+  @Test
+  void restoresTheOtherFeaturesRowsAndKeepsItsHistoryTheTargetsOwn() {
+    ModelRegistry target = target();
+
+    backup.restore(archive, target, ProgressListener.NONE);
+
+    assertThat(notes(target)).containsExactly("kept");
+    target.database().migrate(FEATURE_MIGRATIONS, FEATURE_HISTORY);
+    target.database().transaction(c -> c.createStatement()
+        .executeUpdate("INSERT INTO feature_notes (note) VALUES ('after')"));
+    assertThat(notes(target)).containsExactly("kept", "after");
+  }
+
+  @Test
+  void restoresAFormat1ArchiveThatNamedOnlyTheRegistrysVersion() throws IOException {
+    Path format1 = ZipEdits.withEntry(archive, fresh("format1.zip"), "manifest.json",
+        RegistryBackupTest::asFormat1);
+    ModelRegistry target = target();
+
+    backup.restore(format1, target, ProgressListener.NONE);
+
+    assertThat(contents(target)).isEqualTo(contents(source));
+  }
+
+  private static List<String> notes(ModelRegistry registry) {
+    return registry.database().transaction(c -> {
+      List<String> notes = new ArrayList<>();
+      try (var rows = c.createStatement()
+          .executeQuery("SELECT note FROM feature_notes ORDER BY id")) {
+        while (rows.next()) {
+          notes.add(rows.getString(1));
+        }
+      }
+      return notes;
+    });
+  }
+
 
   @Test
   void existingArchiveIsKeptUnlessOverwriteIsAllowed() throws IOException {
@@ -283,6 +352,11 @@ class RegistryBackupTest {
       public void artifact(Step step, int done, int total, long bytes) {
         events.add(step + " " + done + "/" + total + " " + bytes);
       }
+
+      @Override
+      public void folder(Step step, String folder, int files, long bytes) {
+        events.add(step + " " + folder + " " + files + " files " + bytes);
+      }
     };
     Path again = fresh("again.zip");
     backup.write(source, again, recorder);
@@ -313,10 +387,24 @@ class RegistryBackupTest {
     throw new AssertionError("no table " + name + " in " + manifest);
   }
 
-  private static byte[] withSchemaVersion(byte[] manifest, String version) {
+  /** The manifest as format 1 wrote it: the registry's version only. */
+  private static byte[] asFormat1(byte[] manifest) {
     try {
       ObjectNode tree = (ObjectNode) JSON.readTree(manifest);
-      tree.put("schema_version", version);
+      String registry = tree.path("schema_versions").path("flyway_schema_history").asText();
+      tree.remove("schema_versions");
+      tree.put("format", 1);
+      tree.put("schema_version", registry);
+      return JSON.writeValueAsBytes(tree);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static byte[] withSchemaVersion(byte[] manifest, String history, String version) {
+    try {
+      ObjectNode tree = (ObjectNode) JSON.readTree(manifest);
+      ((ObjectNode) tree.path("schema_versions")).put(history, version);
       return JSON.writeValueAsBytes(tree);
     } catch (IOException e) {
       throw new AssertionError(e);

@@ -14,13 +14,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code serval backup}: the registry's metadata and artifacts into one verifiable zip file. */
+/**
+ * {@code serval backup}: everything the server keeps in its database and data folder into one
+ * verifiable zip file.
+ */
 @Command(
     name = "backup",
     mixinStandardHelpOptions = true,
     description = {
-      "Back up the model registry (models, versions, aliases, tags and artifacts) into one zip"
-          + " file with a SHA-256 checksum for every entry; restore it with ./serval restore.",
+      "Back up everything users created into one zip file with a SHA-256 checksum for every"
+          + " entry: models, versions, aliases, tags and artifacts; API keys and the audit log;"
+          + " jobs with their metrics, logs and outputs; asynchronous requests; studies and"
+          + " their trials; compression reports. Restore it with ./serval restore.",
       "With the embedded database, stop the server first."
     })
 final class BackupCommand implements Callable<Integer> {
@@ -51,7 +56,7 @@ final class BackupCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     BackupSummary summary;
     try (ModelRegistry opened = registry.open(data)) {
-      summary = RegistryBackup.builder()
+      summary = backups(data)
           .servalVersion(ServalServer.version())
           .overwrite(overwrite)
           .build()
@@ -61,5 +66,10 @@ final class BackupCommand implements Callable<Integer> {
     out.println("Backed up " + ProgressPrinter.describe(summary) + " to " + output + ".");
     out.flush();
     return 0;
+  }
+
+  /** Backups of a data folder: the database, artifacts, and the folder of job logs. */
+  static RegistryBackup.Builder backups(Path data) {
+    return RegistryBackup.builder().folder("jobs", JobSystem.jobsDir(data));
   }
 }

@@ -57,7 +57,7 @@ final class JobSystem implements AutoCloseable {
     }
     Jobs jobs = null;
     try {
-      jobs = Jobs.builder().database(registry.database()).jobsDir(dataDir.resolve("jobs"))
+      jobs = Jobs.builder().database(registry.database()).jobsDir(jobsDir(dataDir))
           .queue(queue).build();
       JobWorker started = null;
       if (worker != null) {
@@ -75,6 +75,11 @@ final class JobSystem implements AutoCloseable {
       queue.close();
       throw e;
     }
+  }
+
+  /** The folder of the jobs' logs and outputs under a data folder. */
+  static Path jobsDir(Path dataDir) {
+    return dataDir.resolve("jobs");
   }
 
   /**

@@ -23,10 +23,17 @@ final class ProgressPrinter implements ProgressListener {
     print(step, "artifact " + done + "/" + total + " (" + Table.bytes(bytes) + ")");
   }
 
-  /** E.g. "6 tables (14 rows) and 4 artifacts (1.2 MB)". */
+  @Override
+  public void folder(Step step, String folder, int files, long bytes) {
+    print(step, "folder " + folder + ": " + files + (files == 1 ? " file" : " files") + " ("
+        + Table.bytes(bytes) + ")");
+  }
+
+  /** E.g. "6 tables (14 rows), 4 artifacts (1.2 MB) and 3 files (20 kB)". */
   static String describe(BackupSummary summary) {
-    return summary.tables() + " tables (" + summary.rows() + " rows) and " + summary.artifacts()
-        + " artifacts (" + Table.bytes(summary.artifactBytes()) + ")";
+    return summary.tables() + " tables (" + summary.rows() + " rows), " + summary.artifacts()
+        + " artifacts (" + Table.bytes(summary.artifactBytes()) + ") and " + summary.files()
+        + " files (" + Table.bytes(summary.fileBytes()) + ")";
   }
 
   private void print(Step step, String what) {

@@ -2,7 +2,7 @@ package dev.serval.server.cli;
 
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.backup.BackupSummary;
-import dev.serval.registry.backup.RegistryBackup;
+import dev.serval.server.FeatureTables;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +13,17 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code serval restore}: a backup zip into an empty registry, after checking every checksum. */
+/**
+ * {@code serval restore}: a backup zip into an empty data folder or database, after checking
+ * every checksum.
+ */
 @Command(
     name = "restore",
     mixinStandardHelpOptions = true,
     description = {
-      "Restore a backup made with ./serval backup into an empty registry. Every table and"
-          + " artifact is checked against its SHA-256 first; on any mismatch nothing is restored.",
+      "Restore a backup made with ./serval backup into an empty data folder (or empty --db"
+          + " schema): creates every feature's tables, checks every table, artifact and file"
+          + " against its SHA-256 (on any mismatch nothing is restored), then puts them back.",
       "With the embedded database, stop the server first."
     })
 final class RestoreCommand implements Callable<Integer> {
@@ -38,7 +42,9 @@ final class RestoreCommand implements Callable<Integer> {
     Path data = registry.dataDir(RegistryOptions.DEFAULT_DATA);
     BackupSummary summary;
     try (ModelRegistry opened = registry.open(data)) {
-      summary = RegistryBackup.builder().build()
+      // The archive holds every feature's rows: each feature's tables must exist first.
+      FeatureTables.migrate(opened);
+      summary = BackupCommand.backups(data).build()
           .restore(archive, opened, new ProgressPrinter(spec.commandLine().getErr()));
     }
     PrintWriter out = spec.commandLine().getOut();

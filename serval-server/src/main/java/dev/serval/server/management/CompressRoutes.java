@@ -29,6 +29,7 @@ import dev.serval.server.management.internal.CompressRequest;
 import dev.serval.server.management.internal.CompressionReportTable;
 import dev.serval.server.management.internal.ManagementJson;
 import dev.serval.server.management.internal.Queries;
+import dev.serval.store.Database;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -67,6 +69,11 @@ public final class CompressRoutes {
     this.service = service;
     this.errors = errors;
     this.reports = new CompressionReportTable(registry.database());
+  }
+
+  /** Creates or updates the table of compression reports in {@code db}. */
+  public static void migrate(Database db) {
+    CompressionReportTable.migrate(Objects.requireNonNull(db, "db"));
   }
 
   public void registerOn(ServerBuilder sb) {

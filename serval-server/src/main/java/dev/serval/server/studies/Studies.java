@@ -54,6 +54,15 @@ public final class Studies implements AutoCloseable {
   }
 
   /**
+   * Creates or updates the tables of studies and their trials (serval-tune's) in {@code db}, as
+   * {@link #open} does; a restore needs them before it puts rows back.
+   */
+  public static void migrate(Database db) {
+    Objects.requireNonNull(db, "db").migrate(StudyCatalog.MIGRATIONS, StudyCatalog.HISTORY_TABLE);
+    JdbcStudyStorage.migrate(db);
+  }
+
+  /**
    * @param db a database another component owns (the registry's); it stays open on close
    * @param seeds seeds of new studies that ask for none
    */

@@ -63,7 +63,7 @@ class BackupCommandTest {
         "backup: table models: 1 row", "backup: artifact 1/1 (7 B)",
         "verify: artifact 1/1 (7 B)", "restore: table model_versions: 1 row");
     assertThat(out.toString())
-        .contains("Backed up ", " and 1 artifacts (7 B) to " + archive)
+        .contains("Backed up ", ", 1 artifacts (7 B) and 0 files (0 B) to " + archive)
         .contains("Restored ", " from " + archive);
     try (ModelRegistry restored = ModelRegistry.builder().dataDir(target).build()) {
       assertThat(restored.getVersion("m", 1)).isEqualTo(pushed);

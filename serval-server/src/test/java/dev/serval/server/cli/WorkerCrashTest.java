@@ -82,9 +82,11 @@ class WorkerCrashTest {
   void jobOfAKilledWorkerCompletesOnceOnAnother() throws Exception {
     Path model = dir.resolve("mlp.onnx");
     SampleModels.write(SampleModels.mlp(4, new int[] {8}, 3, 1), model);
-    List<Process> both = List.of(startWorker(), startWorker());
+    List<Process> both = startWorkers(2);
+    // Only the first attempt waits, to be killed while it runs; the second has no reason to.
     JobRecord job = jobs.submit(JobSpec.builder("crash", List.of("sh", "-c",
-            "echo $$ > pid-$SERVAL_ATTEMPT; echo started $SERVAL_ATTEMPT; sleep 5; cp " + model
+            "echo $$ > pid-$SERVAL_ATTEMPT; echo started $SERVAL_ATTEMPT;"
+                + " if [ $SERVAL_ATTEMPT = 1 ]; then sleep 30; fi; cp " + model
                 + " {output_dir}/m.onnx"))
         .outputModel("crash-model", "{output_dir}/m.onnx").build());
     Path firstPid = jobs.folder(job.id()).resolve("work/pid-1");
@@ -113,15 +115,29 @@ class WorkerCrashTest {
     Awaitility.await().until(() -> queue.waiting() == 0);
   }
 
-  /** A {@code serval worker} child JVM, once it says it is running. */
-  private Process startWorker() throws IOException, InterruptedException {
+  /** {@code count} worker JVMs started side by side, once each says it is running. */
+  private List<Process> startWorkers(int count) throws IOException, InterruptedException {
+    List<CountDownLatch> running = new ArrayList<>();
+    List<Process> started = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      CountDownLatch latch = new CountDownLatch(1);
+      started.add(startWorker(latch));
+      running.add(latch);
+    }
+    for (CountDownLatch latch : running) {
+      assertThat(latch.await(120, TimeUnit.SECONDS)).as("worker started").isTrue();
+    }
+    return started;
+  }
+
+  /** A {@code serval worker} child JVM; {@code running} opens when it says it is running. */
+  private Process startWorker(CountDownLatch running) throws IOException {
     List<String> command = new ArrayList<>(JobSystem.servalCommand());
     command.addAll(List.of("worker", "--db", POSTGRES + "?currentSchema=" + schema,
         "--db-user", "postgres", "--data", dir.resolve("data").toString(),
         "--broker", BROKER.toString(), "--job-queue", queueName, "--job-heartbeat", "200ms"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     workers.add(process);
-    CountDownLatch running = new CountDownLatch(1);
     Thread output = new Thread(() -> {
       try (BufferedReader lines = new BufferedReader(
           new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -136,7 +152,6 @@ class WorkerCrashTest {
     }, "worker-output");
     output.setDaemon(true);
     output.start();
-    assertThat(running.await(120, TimeUnit.SECONDS)).as("worker started").isTrue();
     return process;
   }
 

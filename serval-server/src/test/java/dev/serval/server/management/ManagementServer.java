@@ -3,7 +3,6 @@ package dev.serval.server.management;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.client.BlockingWebClient;
-import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.MediaType;
@@ -12,6 +11,7 @@ import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
 import dev.serval.registry.validation.ModelValidator;
 import dev.serval.runtime.onnx.OnnxBackend;
+import dev.serval.server.LocalClient;
 import dev.serval.server.ServalServer;
 import dev.serval.serving.ModelManager;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -31,11 +31,13 @@ final class ManagementServer implements AutoCloseable {
   final ModelRegistry registry;
   final ServalServer server;
   final BlockingWebClient client;
+  private final LocalClient connections;
 
-  private ManagementServer(ModelRegistry registry, ServalServer server, BlockingWebClient client) {
+  private ManagementServer(ModelRegistry registry, ServalServer server, LocalClient connections) {
     this.registry = registry;
     this.server = server;
-    this.client = client;
+    this.connections = connections;
+    this.client = connections.blocking();
   }
 
   static ManagementServer start(Path dir, long uploadLimit) throws IOException {
@@ -64,8 +66,7 @@ final class ManagementServer implements AutoCloseable {
             .registry(registry, service)
             .build();
     server.start();
-    BlockingWebClient client = WebClient.of("http://127.0.0.1:" + server.port()).blocking();
-    return new ManagementServer(registry, server, client);
+    return new ManagementServer(registry, server, LocalClient.of(server.port()));
   }
 
   int port() {
@@ -108,6 +109,7 @@ final class ManagementServer implements AutoCloseable {
 
   @Override
   public void close() {
+    connections.close();
     try {
       server.close();
     } finally {

@@ -67,6 +67,14 @@ public final class JdbcStudyStorage implements StudyStorage, AutoCloseable {
         this::heartbeatQuietly, interval, interval, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Creates or updates the study tables in {@code db}, as {@link Builder#build()} does with a
+   * database; a restore needs them before it puts rows back.
+   */
+  public static void migrate(Database db) {
+    Objects.requireNonNull(db, "db").migrate(MIGRATIONS, HISTORY_TABLE);
+  }
+
   public static Builder builder() {
     return new Builder();
   }
@@ -314,12 +322,12 @@ public final class JdbcStudyStorage implements StudyStorage, AutoCloseable {
       require(heartbeatTimeout.compareTo(heartbeatInterval) > 0, "heartbeatTimeout "
           + heartbeatTimeout + " must exceed heartbeatInterval " + heartbeatInterval);
       if (database != null) {
-        database.migrate(MIGRATIONS, HISTORY_TABLE);
+        migrate(database);
         return new JdbcStudyStorage(this, database);
       }
       Database db = Database.of(url, user, password);
       try {
-        db.migrate(MIGRATIONS, HISTORY_TABLE);
+        migrate(db);
         return new JdbcStudyStorage(this, db);
       } catch (RuntimeException e) {
         db.close();

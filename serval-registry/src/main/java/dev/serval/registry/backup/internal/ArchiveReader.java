@@ -3,6 +3,7 @@ package dev.serval.registry.backup.internal;
 import dev.serval.core.InvalidInputException;
 import dev.serval.core.PayloadTooLargeException;
 import dev.serval.registry.backup.internal.Manifest.ArtifactEntry;
+import dev.serval.registry.backup.internal.Manifest.FileEntry;
 import dev.serval.registry.backup.internal.Manifest.TableEntry;
 import dev.serval.registry.store.ArtifactStore;
 import dev.serval.registry.store.StagedArtifact;
@@ -14,6 +15,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -76,9 +78,11 @@ public final class ArchiveReader implements AutoCloseable {
       throw new InvalidInputException(
           Manifest.ENTRY + " in " + archive + " is not valid: " + e.getMessage(), e);
     }
-    if (manifest.format() != Manifest.FORMAT) {
+    if (manifest.format() != Manifest.FORMAT && manifest.format() != Manifest.FORMAT_1) {
       throw new InvalidInputException("backup archive " + archive + " has format "
-          + manifest.format() + "; this Serval reads format " + Manifest.FORMAT);
+          + manifest.format() + "; this Serval reads formats " + Manifest.FORMAT_1 + " to "
+          + Manifest.FORMAT + ": restore it with the Serval release that wrote it or a newer"
+          + " one");
     }
     return manifest;
   }
@@ -144,6 +148,29 @@ public final class ArchiveReader implements AutoCloseable {
           + " bytes, expected " + artifact.size() + ")", null);
     }
     return staged;
+  }
+
+  /**
+   * Copies the file to {@code target}, hashing it on the way.
+   *
+   * @throws InvalidInputException naming the entry when its digest or size differs
+   */
+  public void extract(FileEntry file, Path target) {
+    String entry = file.entryName();
+    MessageDigest sha = Sha256.create();
+    long size;
+    try (InputStream in = new DigestInputStream(open(entry), sha)) {
+      Files.createDirectories(target.getParent());
+      size = Files.copy(in, target);
+    } catch (IOException e) {
+      throw damaged(entry, "it cannot be extracted to " + target + " (" + e.getMessage() + ")",
+          e);
+    }
+    String actual = Sha256.hex(sha);
+    if (!actual.equals(file.sha256()) || size != file.size()) {
+      throw damaged(entry, mismatch(file.sha256(), actual) + " (" + size + " bytes, expected "
+          + file.size() + ")", null);
+    }
   }
 
   /** The table's rows, one JSON object per line. */

@@ -5,6 +5,7 @@ import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.backup.ProgressListener;
 import dev.serval.registry.backup.ProgressListener.Step;
 import dev.serval.registry.backup.internal.Manifest.ArtifactEntry;
+import dev.serval.registry.backup.internal.Manifest.FileEntry;
 import dev.serval.registry.backup.internal.Manifest.TableEntry;
 import dev.serval.registry.store.ArtifactStore;
 import dev.serval.registry.store.StorageException;
@@ -25,11 +26,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-/** Streams a registry into a zip file: table rows, then artifacts, then the manifest. */
+/**
+ * Streams a registry into a zip file: table rows, then artifacts, then the files of the folders
+ * kept beside the database, then the manifest.
+ */
 public final class ArchiveWriter {
   private static final int BUFFER = 64 * 1024;
 
@@ -50,7 +55,8 @@ public final class ArchiveWriter {
    *     digest, so that a backup never copies damage silently
    */
   public static Manifest write(ModelRegistry registry, Path file, String createdAt,
-      String servalVersion, ProgressListener progress) throws IOException {
+      String servalVersion, Map<String, Path> folders, ProgressListener progress)
+      throws IOException {
     ArchiveWriter writer = new ArchiveWriter(registry, progress);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
@@ -65,8 +71,9 @@ public final class ArchiveWriter {
         throw e.getCause();
       }
       writer.copyArtifacts(snapshot.artifacts(), zip);
-      Manifest manifest = new Manifest(Manifest.FORMAT, createdAt, servalVersion,
-          snapshot.schemaVersion(), snapshot.tables(), snapshot.artifacts());
+      List<FileEntry> files = FolderFiles.write(folders, zip, progress);
+      Manifest manifest = Manifest.of(createdAt, servalVersion, snapshot.schemaVersions(),
+          snapshot.tables(), snapshot.artifacts(), files);
       zip.putNextEntry(new ZipEntry(Manifest.ENTRY));
       manifest.write(zip);
       zip.closeEntry();
@@ -78,8 +85,8 @@ public final class ArchiveWriter {
   }
 
   /** What one consistent read of the database found. */
-  private record Snapshot(
-      String schemaVersion, List<TableEntry> tables, List<ArtifactEntry> artifacts) {}
+  private record Snapshot(Map<String, String> schemaVersions, List<TableEntry> tables,
+      List<ArtifactEntry> artifacts) {}
 
   /** Runs in the snapshot transaction, so tables and the artifact list agree with each other. */
   private Snapshot tables(Connection c, ZipOutputStream zip) throws SQLException {
@@ -92,7 +99,7 @@ public final class ArchiveWriter {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Snapshot(schema.version().orElse(null), entries, listArtifacts(c));
+    return new Snapshot(schema.versions(), entries, listArtifacts(c));
   }
 
   private TableEntry table(Connection c, Table table, ZipOutputStream zip)

@@ -11,6 +11,7 @@ import dev.serval.registry.store.StorageException;
 import dev.serval.store.Database;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,27 +24,33 @@ import java.util.stream.Collectors;
 
 /**
  * Puts an archive back into an empty registry. Everything is verified before the database is
- * touched, and the rows go in within one transaction, so a damaged archive leaves no trace.
+ * touched, and the rows go in within one transaction, so a damaged archive leaves no trace. The
+ * target's database must hold every feature's tables (each feature migrated) beforehand.
  */
 public final class Restorer {
   private final ArchiveReader archive;
   private final ModelRegistry target;
+  private final Map<String, Path> folders;
   private final ProgressListener progress;
 
-  private Restorer(ArchiveReader archive, ModelRegistry target, ProgressListener progress) {
+  private Restorer(ArchiveReader archive, ModelRegistry target, Map<String, Path> folders,
+      ProgressListener progress) {
     this.archive = archive;
     this.target = target;
+    this.folders = folders;
     this.progress = progress;
   }
 
   /**
+   * @param folders where the files of each folder in the archive go (e.g. "jobs" to the target's
+   *     job folder); each must be missing or empty
    * @return the manifest of what was restored
    * @throws ConflictException when the target is not empty or has an older schema
    * @throws dev.serval.core.InvalidInputException when the archive is damaged
    */
-  public static Manifest restore(
-      ArchiveReader archive, ModelRegistry target, ProgressListener progress) {
-    return new Restorer(archive, target, progress).run();
+  public static Manifest restore(ArchiveReader archive, ModelRegistry target,
+      Map<String, Path> folders, ProgressListener progress) {
+    return new Restorer(archive, target, folders, progress).run();
   }
 
   private Manifest run() {
@@ -52,14 +59,16 @@ public final class Restorer {
     Schema schema = db.transaction(Schema::read);
     checkFits(manifest, schema);
     db.transaction(c -> requireEmpty(c, schema));
+    FolderFiles.checkTargets(manifest, folders, archive.path());
     for (TableEntry table : manifest.tables()) {
       archive.verify(table);
       progress.table(Step.VERIFY, table.name(), table.rows());
     }
     List<StagedArtifact> staged = new ArrayList<>();
-    try {
+    try (FolderFiles files = FolderFiles.stage(archive, folders, progress)) {
       stageArtifacts(manifest.artifacts(), staged);
       db.transaction(c -> load(c, schema, manifest, staged));
+      files.publish(progress);
     } finally {
       // Unpublished files are temp files; closing deletes them.
       staged.forEach(StagedArtifact::close);
@@ -67,19 +76,28 @@ public final class Restorer {
     return manifest;
   }
 
-  /** Refuses archives from a newer schema, and tables or columns the target does not have. */
+  /**
+   * Refuses archives with a feature's schema newer than the target's, and tables or columns the
+   * target does not have.
+   */
   private void checkFits(Manifest manifest, Schema schema) {
-    String version = manifest.schemaVersion();
-    if (version != null && schema.olderThan(version)) {
-      throw new ConflictException("backup archive " + archive.path() + " has schema version "
-          + version + " but the target registry only " + schema.version().orElse("(none)")
-          + "; restore with the Serval release that wrote it ("
-          + manifest.servalVersion() + ") or a newer one");
-    }
-    for (TableEntry entry : manifest.tables()) {
+    Map<String, String> present = schema.versions();
+    manifest.schemaVersions().forEach((history, version) -> {
+      if (schema.olderThan(history, version)) {
+        String found = present.containsKey(history) ? "has only " + present.get(history)
+            : "does not have that table";
+        throw new ConflictException("backup archive " + archive.path() + " has schema version "
+            + version + " of " + history + " but the target database " + found
+            + "; restore with the Serval release that wrote it (" + manifest.servalVersion()
+            + ") or a newer one");
+      }
+    });
+    for (TableEntry entry : manifest.dataTables()) {
       Table table = schema.table(entry.name()).orElseThrow(() -> new ConflictException(
           "backup archive " + archive.path() + " has table " + entry.name()
-              + ", which the target registry does not have"));
+              + ", which the target database does not have; restore with ./serval restore,"
+              + " which creates every feature's tables first, of the release that wrote it ("
+              + manifest.servalVersion() + ") or a newer one"));
       for (Column column : entry.columns()) {
         if (!table.hasColumn(column.name())) {
           throw new ConflictException("backup archive " + archive.path() + " has column "

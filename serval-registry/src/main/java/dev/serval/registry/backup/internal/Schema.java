@@ -16,24 +16,29 @@ import java.util.TreeMap;
 import org.flywaydb.core.api.MigrationVersion;
 
 /**
- * The registry's tables as the connection's JDBC metadata shows them, so backups need no list of
- * tables that each migration would have to update.
+ * The tables of the registry's database as the connection's JDBC metadata shows them, so backups
+ * need no list of tables that each migration would have to update. The database is shared: every
+ * feature (registry, security, jobs, async requests, studies ...) migrates its own tables with its
+ * own Flyway history table. Those history tables are not data: a restore target is migrated by
+ * every feature already, so only their versions are kept.
  */
 public final class Schema {
-  /** Flyway's own table: a restore target is migrated already, so only its version is kept. */
+  /** The registry's own Flyway history table. */
   static final String FLYWAY_HISTORY = "flyway_schema_history";
+  /** Columns every Flyway history table has, whatever a feature named it. */
+  private static final Set<String> FLYWAY_COLUMNS = Set.of("installed_rank", "script", "success");
 
   private final String product;
   private final String schemaName;
   private final Map<String, Table> tables;
-  private final MigrationVersion version;
+  private final Map<String, MigrationVersion> versions;
 
-  private Schema(
-      String product, String schemaName, Map<String, Table> tables, MigrationVersion version) {
+  private Schema(String product, String schemaName, Map<String, Table> tables,
+      Map<String, MigrationVersion> versions) {
     this.product = product;
     this.schemaName = schemaName;
     this.tables = tables;
-    this.version = version;
+    this.versions = versions;
   }
 
   /** Reads the tables of the connection's current schema. */
@@ -41,19 +46,29 @@ public final class Schema {
     DatabaseMetaData md = c.getMetaData();
     Metadata meta = new Metadata(md, c.getCatalog(), c.getSchema());
     Map<String, Table> found = new TreeMap<>();
-    MigrationVersion version = null;
+    Map<String, MigrationVersion> versions = new TreeMap<>();
     for (String name : meta.tableNames()) {
-      if (name.equals(FLYWAY_HISTORY)) {
-        version = flywayVersion(c);
+      Table table = meta.table(name);
+      if (isFlywayHistory(table.columns())) {
+        versions.put(name, flywayVersion(c, name));
       } else {
-        found.put(name, meta.table(name));
+        found.put(name, table);
       }
     }
     return new Schema(
-        md.getDatabaseProductName(), c.getSchema(), inForeignKeyOrder(found), version);
+        md.getDatabaseProductName(), c.getSchema(), inForeignKeyOrder(found), versions);
   }
 
-  /** Every table except Flyway's history, each after the tables it references. */
+  /**
+   * Whether a table with these columns is a Flyway history table. Backups before archive format
+   * 2 hold the other features' history tables as data; restores skip them by this test.
+   */
+  static boolean isFlywayHistory(Collection<Column> columns) {
+    return columns.stream().map(Column::name).filter(FLYWAY_COLUMNS::contains).count()
+        == FLYWAY_COLUMNS.size();
+  }
+
+  /** Every table except Flyway's history tables, each after the tables it references. */
   public Collection<Table> tables() {
     return tables.values();
   }
@@ -62,13 +77,22 @@ public final class Schema {
     return Optional.ofNullable(tables.get(name));
   }
 
-  /** The applied Flyway version, e.g. "2"; empty for a database Flyway never migrated. */
-  public Optional<String> version() {
-    return Optional.ofNullable(version).map(MigrationVersion::getVersion);
+  /**
+   * The newest applied Flyway version of each feature by its history table, e.g.
+   * {@code flyway_jobs_history -> 1}; a history table without applied versions maps to "0".
+   */
+  public Map<String, String> versions() {
+    Map<String, String> shown = new TreeMap<>();
+    versions.forEach((table, version) -> shown.put(table, version.getVersion()));
+    return shown;
   }
 
-  /** Whether this schema is older than {@code other} (a version string such as "3"). */
-  public boolean olderThan(String other) {
+  /**
+   * Whether the feature with this Flyway history table is missing here, or older than
+   * {@code other} (a version string such as "3").
+   */
+  public boolean olderThan(String historyTable, String other) {
+    MigrationVersion version = versions.get(historyTable);
     return version == null || version.compareTo(MigrationVersion.fromVersion(other)) < 0;
   }
 
@@ -80,15 +104,16 @@ public final class Schema {
     return schemaName;
   }
 
-  private static MigrationVersion flywayVersion(Connection c) throws SQLException {
-    String sql = "SELECT " + Sql.quote("version") + " FROM " + Sql.quote(FLYWAY_HISTORY)
+  private static MigrationVersion flywayVersion(Connection c, String historyTable)
+      throws SQLException {
+    String sql = "SELECT " + Sql.quote("version") + " FROM " + Sql.quote(historyTable)
         + " WHERE " + Sql.quote("success") + " AND " + Sql.quote("version") + " IS NOT NULL";
-    MigrationVersion newest = null;
+    MigrationVersion newest = MigrationVersion.fromVersion("0");
     try (var statement = c.prepareStatement(sql);
         ResultSet rs = statement.executeQuery()) {
       while (rs.next()) {
         MigrationVersion applied = MigrationVersion.fromVersion(rs.getString(1));
-        newest = newest == null || applied.compareTo(newest) > 0 ? applied : newest;
+        newest = applied.compareTo(newest) > 0 ? applied : newest;
       }
     }
     return newest;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.serval.registry.ModelRegistry;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,9 +28,24 @@ class SchemaTest {
       assertThat(schema.table("models").orElseThrow().identityColumns()).containsExactly("id");
       assertThat(schema.table("model_versions").orElseThrow().primaryKey())
           .containsExactly("model_id", "version_number");
-      assertThat(schema.version()).isPresent();
-      assertThat(schema.olderThan(schema.version().orElseThrow())).isFalse();
-      assertThat(schema.olderThan("999")).isTrue();
+      assertThat(schema.versions()).containsExactly(Map.entry(Schema.FLYWAY_HISTORY, "3"));
+      assertThat(schema.olderThan(Schema.FLYWAY_HISTORY, "3")).isFalse();
+      assertThat(schema.olderThan(Schema.FLYWAY_HISTORY, "999")).isTrue();
+      assertThat(schema.olderThan("flyway_unknown_history", "1")).isTrue();
+    }
+  }
+
+  @Test
+  void keepsAnotherFeaturesTablesAndOnlyTheVersionOfItsFlywayHistory() {
+    try (ModelRegistry registry = ModelRegistry.builder().dataDir(dir).build()) {
+      registry.database().migrate("classpath:db/backup-feature", "flyway_feature_history");
+      Schema schema = registry.database().transaction(Schema::read);
+
+      assertThat(schema.tables()).extracting(Table::name).contains("feature_notes")
+          .doesNotContain("flyway_feature_history");
+      assertThat(schema.versions())
+          .containsEntry("flyway_feature_history", "1")
+          .containsEntry(Schema.FLYWAY_HISTORY, "3");
     }
   }
 }

@@ -11,6 +11,11 @@ public final class CompressionReportTable {
 
   public CompressionReportTable(Database db) {
     this.db = db;
+    migrate(db);
+  }
+
+  /** Creates or updates the table; cheap when it is up to date. */
+  public static void migrate(Database db) {
     db.migrate("classpath:db/compress-migration", "flyway_compress_history");
   }
 
