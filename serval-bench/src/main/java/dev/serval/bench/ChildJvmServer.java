@@ -122,6 +122,19 @@ public final class ChildJvmServer implements RunningServer {
     return baseUrl;
   }
 
+  /**
+   * CPU time the process has used so far, all its threads; a cost per request that other load
+   * on the machine disturbs far less than latency.
+   *
+   * @throws IllegalStateException when the operating system does not report it
+   */
+  public long cpuNanos() {
+    return process.info().totalCpuDuration()
+        .orElseThrow(() -> new IllegalStateException("the operating system does not report the "
+            + "CPU time of process " + process.pid()))
+        .toNanos();
+  }
+
   /** Ends the process at once (SIGKILL), as a crash would; returns when it is gone. */
   public void kill() {
     process.destroyForcibly();

@@ -33,6 +33,8 @@ public final class GatewayBenchmark {
   private static final int REPLICAS = 3;
   private static final Duration POLL = Duration.ofMillis(5);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The gateway's count of answered requests, one line per model, upstream and status. */
+  private static final String ANSWERED_METRIC = "serval_gateway_requests_seconds_count{";
 
   private final Builder config;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -92,13 +94,52 @@ public final class GatewayBenchmark {
 
   private List<GatewayReport.Overhead> overhead(ChildJvmServer replica, ChildJvmServer gateway,
       Progress progress) {
+    warmUp(gateway, progress);
     List<GatewayReport.Overhead> rows = new ArrayList<>();
     for (int clients : config.clients) {
       LoadResult direct = load(replica.baseUrl(), "direct", clients, config.duration, progress);
+      long cpuBefore = gateway.cpuNanos();
+      long answeredBefore = answered(gateway);
       LoadResult via = load(gateway.baseUrl(), "via gateway", clients, config.duration, progress);
-      rows.add(new GatewayReport.Overhead(clients, direct, via));
+      double cpuMicros = (gateway.cpuNanos() - cpuBefore) / 1e3
+          / Math.max(1, answered(gateway) - answeredBefore);
+      rows.add(new GatewayReport.Overhead(clients, direct, via, cpuMicros));
     }
     return rows;
+  }
+
+  /**
+   * Untimed load through the gateway (and so on the replica), so that the gateway's JIT has
+   * compiled its forwarding path before the first measured phase: a fresh JVM given only the
+   * phase's few seconds of warmup was measured partly interpreted.
+   */
+  private void warmUp(ChildJvmServer gateway, Progress progress) {
+    if (config.serverWarmup.isZero()) {
+      return;
+    }
+    LoadResult warm = LoadGenerator.builder(gateway.baseUrl(), MODEL)
+        .target("gateway warmup")
+        .concurrency(config.clients[0])
+        .warmup(config.serverWarmup)
+        .duration(Duration.ofMillis(100))
+        .progress(progress::report)
+        .build()
+        .run();
+    if (warm.errorCount() > 0) {
+      throw new IllegalStateException("requests through the gateway failed during its warmup: "
+          + warm.firstError());
+    }
+  }
+
+  /** Requests the gateway has answered so far, from its Prometheus metrics. */
+  private long answered(ChildJvmServer gateway) {
+    long total = 0;
+    for (String line : get(gateway, "/metrics").split("\n")) {
+      if (line.startsWith(ANSWERED_METRIC)) {
+        total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
   }
 
   private GatewayReport.Kill kill(ChildJvmServer gateway, ChildJvmServer victim,
@@ -131,18 +172,26 @@ public final class GatewayBenchmark {
   }
 
   private JsonNode upstream(ChildJvmServer gateway, String address) {
+    String body = get(gateway, "/gateway/upstreams");
     try {
-      String body = http.send(HttpRequest.newBuilder(
-              gateway.baseUrl().resolve("/gateway/upstreams")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
       for (JsonNode u : JSON.readTree(body).path("upstreams")) {
         if (u.path("address").asText().equals(address)) {
           return u;
         }
       }
-      throw new IllegalStateException("the gateway does not list " + address + ": " + body);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the gateway's status: " + e.getMessage(), e);
+    }
+    throw new IllegalStateException("the gateway does not list " + address + ": " + body);
+  }
+
+  private String get(ChildJvmServer gateway, String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(gateway.baseUrl().resolve(path)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the gateway's " + path + ": " + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -178,13 +227,15 @@ public final class GatewayBenchmark {
   }
 
   /**
-   * Settings; the defaults are the issue's run: overhead at 1, 8 and 32 clients (3 s warmup,
-   * 10 s measured each), then 16 clients for 15 s with the kill a third of the way in.
+   * Settings; the defaults are the issue's run: 20 s of untimed load through the gateway, then
+   * overhead at 1, 8 and 32 clients (3 s warmup, 10 s measured each), then 16 clients for 15 s
+   * with the kill a third of the way in.
    */
   public static final class Builder {
     private int[] clients = {1, 8, 32};
     private Duration warmup = Duration.ofSeconds(3);
     private Duration duration = Duration.ofSeconds(10);
+    private Duration serverWarmup = Duration.ofSeconds(20);
     private int killClients = 16;
     private Duration killDuration = Duration.ofSeconds(15);
     private List<String> command = ChildJvmServer.defaultCommand();
@@ -203,6 +254,12 @@ public final class GatewayBenchmark {
     public Builder durations(Duration warmup, Duration measured) {
       this.warmup = Checks.nonNegative("warmup", warmup);
       this.duration = Checks.positive("duration", measured);
+      return this;
+    }
+
+    /** Untimed load through the gateway before the first overhead phase; zero skips it. */
+    public Builder serverWarmup(Duration warmup) {
+      this.serverWarmup = Checks.nonNegative("server warmup", warmup);
       return this;
     }
 

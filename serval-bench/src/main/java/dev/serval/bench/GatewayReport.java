@@ -21,8 +21,14 @@ public record GatewayReport(Environment environment, List<Overhead> overhead, Ki
     overhead = List.copyOf(overhead);
   }
 
-  /** The same 1-row JSON load on one replica, directly and through a gateway in front of it. */
-  public record Overhead(int clients, LoadResult direct, LoadResult viaGateway) {
+  /**
+   * The same 1-row JSON load on one replica, directly and through a gateway in front of it.
+   *
+   * @param gatewayCpuMicrosPerRequest the gateway process's CPU time over the gateway phase
+   *     (warmup included) divided by the requests it answered in that time
+   */
+  public record Overhead(int clients, LoadResult direct, LoadResult viaGateway,
+      double gatewayCpuMicrosPerRequest) {
     /** Added p50 latency in microseconds. */
     @JsonProperty("p50OverheadMicros")
     public double p50OverheadMicros() {
@@ -59,13 +65,14 @@ public record GatewayReport(Environment environment, List<Overhead> overhead, Ki
         .append(format("%n**Gateway overhead** (1-row JSON, one replica, direct vs through a "
             + "gateway in front of it)%n%n"))
         .append("| clients | direct p50 ms | gateway p50 ms | direct p99 ms | gateway p99 ms |"
-            + " added p50 µs | direct req/s | gateway req/s |\n")
-        .append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " added p50 µs | gateway CPU µs/request | direct req/s | gateway req/s |\n")
+        .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Overhead o : overhead) {
-      md.append(format("| %d | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.0f |%n", o.clients(),
+      md.append(format("| %d | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.0f | %.0f |%n",
+          o.clients(),
           millis(o.direct().latency().p50Nanos()), millis(o.viaGateway().latency().p50Nanos()),
           millis(o.direct().latency().p99Nanos()), millis(o.viaGateway().latency().p99Nanos()),
-          o.p50OverheadMicros(), o.direct().requestsPerSecond(),
+          o.p50OverheadMicros(), o.gatewayCpuMicrosPerRequest(), o.direct().requestsPerSecond(),
           o.viaGateway().requestsPerSecond()));
     }
     LoadResult load = kill.load();

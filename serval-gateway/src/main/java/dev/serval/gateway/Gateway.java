@@ -11,6 +11,7 @@ import com.linecorp.armeria.server.GracefulShutdown;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import dev.serval.gateway.internal.CallerEventLoops;
 import dev.serval.gateway.internal.Forwarder;
 import dev.serval.gateway.internal.GatewayJson;
 import dev.serval.gateway.internal.GatewayMetrics;
@@ -70,6 +71,7 @@ public final class Gateway implements AutoCloseable {
     // Armeria's shared event loops: closing the factory then does not wait for its own to quiesce.
     this.clients = ClientFactory.builder()
         .workerGroup(CommonPools.workerGroup(), false)
+        .eventLoopSchedulerFactory(CallerEventLoops::new)
         .connectTimeout(b.connectTimeout)
         .build();
     this.pool = new UpstreamPool(b.upstreams.stream().map(a -> upstream(a, b)).toList());
@@ -81,6 +83,8 @@ public final class Gateway implements AutoCloseable {
         new Forwarder(pool, metrics, b.backups, b.maxRetries, b.nanoClock, b.requestIds);
     ServerBuilder sb = Server.builder()
         .bossGroupFactory(ServerLoops::bossGroup)
+        // The client's loops, so that CallerEventLoops can keep a request on the one that read it.
+        .workerGroup(CommonPools.workerGroup(), false)
         .http(new InetSocketAddress(b.host, b.port))
         .maxRequestLength(b.maxRequestBytes)
         .requestTimeout(b.requestTimeout)

@@ -85,6 +85,9 @@ public final class BenchCommand {
                                 gateway, then load through a gateway over three replicas while
                                 one is killed (SIGKILL)
         --clients LIST          clients of the overhead phases (default 1,8,32)
+        --server-warmup SECONDS untimed load through the gateway before the first overhead
+                                phase, so that its JIT has compiled the forwarding path
+                                (default 20; 0 skips)
         --warmup SECONDS        warmup of each phase (default 3)
         --duration SECONDS      measured window of each overhead phase (default 10)
         --kill-clients N        clients of the kill phase (default 16)

@@ -11,7 +11,7 @@ final class GatewayBenchCommand {
   static final String KILL_CLIENTS = "--kill-clients";
   static final String KILL_DURATION = "--kill-duration";
   private static final Set<String> ACCEPTED = Set.of(FLAG, KILL_CLIENTS, KILL_DURATION,
-      "--clients", "--duration", "--warmup", "--out");
+      "--clients", "--duration", "--warmup", "--server-warmup", "--out");
 
   private GatewayBenchCommand() {}
 
@@ -27,6 +27,7 @@ final class GatewayBenchCommand {
       b.clients(BenchCommand.ints(o, "--clients"));
     }
     b.durations(BenchCommand.seconds(o, "--warmup", 3), BenchCommand.seconds(o, "--duration", 10));
+    b.serverWarmup(BenchCommand.seconds(o, "--server-warmup", 20));
     b.kill(BenchCommand.number(o, KILL_CLIENTS, 16), BenchCommand.seconds(o, KILL_DURATION, 15));
     return b.build();
   }

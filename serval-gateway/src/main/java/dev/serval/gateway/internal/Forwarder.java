@@ -79,7 +79,11 @@ public final class Forwarder {
     return id == null || id.isBlank() ? requestIds.get() : id;
   }
 
+  /** Copies the headers only when they lack the id: the server's decorator usually set it. */
   private static AggregatedHttpRequest withRequestId(AggregatedHttpRequest request, String id) {
+    if (id.equals(request.headers().get(REQUEST_ID))) {
+      return request;
+    }
     return AggregatedHttpRequest.of(request.headers().toBuilder().set(REQUEST_ID, id).build(),
         request.content(), request.trailers());
   }

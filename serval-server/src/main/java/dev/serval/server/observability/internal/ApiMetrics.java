@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -29,6 +31,15 @@ public final class ApiMetrics {
   private final Meter.MeterProvider<Counter> requests;
   private final Meter.MeterProvider<Timer> latency;
   private final Predicate<String> knownModel;
+  /**
+   * The meters of each series already seen: making the tags (sorted, hashed) and looking the
+   * meters up in the registry on every request showed in the gateway's profile.
+   */
+  private final Map<Series, Meters> series = new ConcurrentHashMap<>();
+
+  private record Series(String protocol, String model, String key, String status) {}
+
+  private record Meters(Counter requests, Timer latency) {}
 
   public ApiMetrics(MeterRegistry registry, Predicate<String> knownModel) {
     this.knownModel = knownModel;
@@ -47,14 +58,22 @@ public final class ApiMetrics {
   }
 
   public void record(CompletedRequest request) {
+    Meters meters =
+        series.computeIfAbsent(
+            new Series(
+                request.protocol().tag(),
+                model(request.model()),
+                request.keyId() == null ? NONE : request.keyId(),
+                request.status()),
+            this::meters);
+    meters.requests().increment();
+    meters.latency().record(request.latencyNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private Meters meters(Series s) {
     Tags tags =
-        Tags.of(
-            "protocol", request.protocol().tag(),
-            "model", model(request.model()),
-            "key", request.keyId() == null ? NONE : request.keyId(),
-            "status", request.status());
-    requests.withTags(tags).increment();
-    latency.withTags(tags).record(request.latencyNanos(), TimeUnit.NANOSECONDS);
+        Tags.of("protocol", s.protocol(), "model", s.model(), "key", s.key(), "status", s.status());
+    return new Meters(requests.withTags(tags), latency.withTags(tags));
   }
 
   private String model(String model) {

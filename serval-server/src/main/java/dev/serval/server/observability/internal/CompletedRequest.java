@@ -7,6 +7,8 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.serval.server.api.RequestAttributes;
 import io.grpc.Status;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +51,7 @@ public record CompletedRequest(
 
   private static final String GRPC_STATUS = "grpc-status";
   private static final Pattern PATH_PARAMETER = Pattern.compile("/:([^/]+)");
+  private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
 
   public static CompletedRequest of(RequestLog log, String requestId) {
     ServiceRequestContext ctx = (ServiceRequestContext) log.context();
@@ -88,9 +91,13 @@ public record CompletedRequest(
     };
   }
 
-  /** Armeria writes path parameters as {@code /:model}; traces expect {@code /{model}}. */
+  /**
+   * Armeria writes path parameters as {@code /:model}; traces expect {@code /{model}}. Kept per
+   * route pattern (a server has few) rather than a regex replacement per request.
+   */
   private static String template(String pattern) {
-    return PATH_PARAMETER.matcher(pattern).replaceAll("/{$1}");
+    return TEMPLATES.computeIfAbsent(
+        pattern, p -> PATH_PARAMETER.matcher(p).replaceAll("/{$1}"));
   }
 
   private static boolean isGrpc(RequestLog log) {
