@@ -11,6 +11,7 @@ import com.linecorp.armeria.server.GracefulShutdown;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
+import dev.serval.core.ListenAddress;
 import dev.serval.gateway.internal.CallerEventLoops;
 import dev.serval.gateway.internal.Forwarder;
 import dev.serval.gateway.internal.GatewayJson;
@@ -233,19 +234,13 @@ public final class Gateway implements AutoCloseable {
 
     /** The address to bind; {@value #DEFAULT_HOST} unless told otherwise. */
     public Builder host(String host) {
-      if (host == null || host.isBlank()) {
-        throw new IllegalArgumentException("host must not be blank but was '" + host + "'");
-      }
-      this.host = host;
+      this.host = ListenAddress.host(host);
       return this;
     }
 
     /** The port to bind; 0 picks a free one (see {@link Gateway#port()}). */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be within 0..65535 but was " + port);
-      }
-      this.port = port;
+      this.port = ListenAddress.port(port);
       return this;
     }
 

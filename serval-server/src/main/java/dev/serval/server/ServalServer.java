@@ -5,6 +5,7 @@ import com.linecorp.armeria.server.GracefulShutdown;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.serval.async.AsyncService;
+import dev.serval.core.ListenAddress;
 import dev.serval.gateway.ServerLoops;
 import dev.serval.server.api.internal.AsyncInference;
 import dev.serval.core.ModelNotFoundException;
@@ -288,19 +289,13 @@ public final class ServalServer implements AutoCloseable {
 
     /** The address to bind; {@value #DEFAULT_HOST} unless told otherwise. */
     public Builder host(String host) {
-      if (host == null || host.isBlank()) {
-        throw new IllegalArgumentException("host must not be blank but was '" + host + "'");
-      }
-      this.host = host;
+      this.host = ListenAddress.host(host);
       return this;
     }
 
     /** The port to bind; 0 picks a free one (see {@link ServalServer#port()}). */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be within 0..65535 but was " + port);
-      }
-      this.port = port;
+      this.port = ListenAddress.port(port);
       return this;
     }
 
