@@ -83,15 +83,16 @@ public final class Study implements StudyView {
   }
 
   private Map<String, Object> sample(int number) {
+    StudyView view = new AskView(this, trials());
     Map<String, Object> chosen = new LinkedHashMap<>();
     SamplingContext context = new SamplingContext(number, Collections.unmodifiableMap(chosen),
         new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (number + 1L))));
-    Map<String, Object> joint = sampler.sampleRelative(this, context);
+    Map<String, Object> joint = sampler.sampleRelative(view, context);
     for (Param param : space.params()) {
       if (space.isActive(param.name(), chosen)) {
         Object value = joint.containsKey(param.name())
             ? joint.get(param.name())
-            : sampler.sampleIndependent(this, context, param);
+            : sampler.sampleIndependent(view, context, param);
         if (!param.contains(value)) {
           throw new IllegalStateException(sampler.getClass().getSimpleName() + " suggested "
               + value + " for " + param);
@@ -99,7 +100,7 @@ public final class Study implements StudyView {
         chosen.put(param.name(), value);
       }
     }
-    sampler.trialAttributes(this, context)
+    sampler.trialAttributes(view, context)
         .forEach((key, value) -> storage.setUserAttribute(name, number, key, value));
     return chosen;
   }
@@ -303,6 +304,38 @@ public final class Study implements StudyView {
 
   StudyStorage storage() {
     return storage;
+  }
+
+  /**
+   * The study as a sampler sees it during one ask, its trials read once: every parameter's
+   * suggestion reads them (a query with JDBC storage), and asks are serialized, so only a trial
+   * finishing meanwhile could have differed.
+   */
+  private record AskView(Study study, List<FrozenTrial> trials) implements StudyView {
+    @Override
+    public String name() {
+      return study.name();
+    }
+
+    @Override
+    public List<Direction> directions() {
+      return study.directions();
+    }
+
+    @Override
+    public boolean hasConstraints() {
+      return study.hasConstraints();
+    }
+
+    @Override
+    public SearchSpace space() {
+      return study.space();
+    }
+
+    @Override
+    public long seed() {
+      return study.seed();
+    }
   }
 
   /** Configures a study; only the search space is required. */

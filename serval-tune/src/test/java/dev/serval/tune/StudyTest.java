@@ -44,6 +44,18 @@ class StudyTest {
   }
 
   @Test
+  void askReadsTheTrialsOnceHoweverManyParametersTheSamplerSuggests() {
+    CountingStorage storage = new CountingStorage();
+    Study study = Study.builder().space(SPACE).storage(storage).seed(7).build();
+    study.optimize(trial -> trial.doubleParam("x"), 3);
+    storage.trialReads.set(0);
+
+    study.ask();
+
+    assertThat(storage.trialReads).hasValue(1);
+  }
+
+  @Test
   void failingObjectiveFailsTheTrialNotTheStudy() {
     AtomicInteger calls = new AtomicInteger();
     Study study = study().build();
