@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  */
 public final class Upstream {
   private final UpstreamAddress address;
+  /** The address as text, which every answered request tags its metrics and headers with. */
+  private final String label;
   private final WebClient client;
   private final CircuitBreaker circuit;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -30,6 +32,7 @@ public final class Upstream {
 
   public Upstream(UpstreamAddress address, WebClient client, CircuitBreaker circuit) {
     this.address = address;
+    this.label = address.toString();
     this.client = client;
     this.circuit = circuit;
   }
@@ -109,6 +112,6 @@ public final class Upstream {
 
   @Override
   public String toString() {
-    return address.toString();
+    return label;
   }
 }
