@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Rate limits per API key and per model, each a {@link TokenBucket}. A key has its own limit or
@@ -43,23 +44,24 @@ public final class RateLimiter {
       Optional<RateLimit> limit = key.rateLimit().or(() -> keyDefault);
       if (limit.isPresent()) {
         take(keyBuckets.computeIfAbsent(key.id(), id -> new TokenBucket(limit.get(), nanoTime)),
-            key.describe());
+            key::describe);
       }
     }
     RateLimit modelLimit = model == null ? null : modelLimits.get(model);
     if (modelLimit != null) {
       take(modelBuckets.computeIfAbsent(model, m -> new TokenBucket(modelLimit, nanoTime)),
-          "model '" + model + "'");
+          () -> "model '" + model + "'");
     }
   }
 
-  private static void take(TokenBucket bucket, String whose) {
+  /** {@code whose} names the limited key or model in a refusal, built only then. */
+  private static void take(TokenBucket bucket, Supplier<String> whose) {
     long waitNanos = bucket.tryTake();
     if (waitNanos > 0) {
       Duration wait = Duration.ofNanos(waitNanos);
       long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-      throw new TooManyRequestsException("rate limit of " + bucket.limit() + " for " + whose
-          + " exceeded; retry after " + seconds + " s", wait);
+      throw new TooManyRequestsException("rate limit of " + bucket.limit() + " for "
+          + whose.get() + " exceeded; retry after " + seconds + " s", wait);
     }
   }
 
