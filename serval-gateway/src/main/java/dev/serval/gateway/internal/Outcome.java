@@ -23,7 +23,9 @@ record Outcome(AggregatedHttpResponse response, Upstream upstream, boolean serve
     return new Outcome(lastAnswer, upstream, false, failure, expired, null);
   }
 
-  /** This outcome of the backup model, for a request whose primary model ended in {@code primary}. */
+  /**
+   * This outcome of the backup model, for a request whose primary model ended in {@code primary}.
+   */
   Outcome viaBackup(String backupModel, Outcome primary) {
     if (served) {
       return new Outcome(response, upstream, true, null, false, backupModel);

@@ -19,15 +19,16 @@ import java.util.stream.IntStream;
 
 /**
  * NSGA-II: the first generation is random; each later trial is a child of two parents picked by
- * binary tournament from the current population, crossed (SBX on numeric genes in the unit cube, uniform on categoricals)
- * with {@code crossoverProbability} and mutated (polynomial on numeric genes, a new choice on
- * categoricals) with {@code mutationProbability} per gene. The population after a generation is
- * the best {@code populationSize} of the previous population and that generation's children
- * (elitism). "Best" is NSGA-II's order: non-domination rank (for one objective, the value), then
- * crowding distance; with constraints, Deb's constrained domination (feasible trials first,
- * infeasible ones by total violation), as Optuna's NSGA-II applies it. Trials carry their generation ({@value #GENERATION}); every ask rebuilds the
- * population from the complete generations, so workers sharing a storage evolve one population.
- * Conditional parameters are drawn at random.
+ * binary tournament from the current population, crossed (SBX on numeric genes in the unit cube,
+ * uniform on categoricals) with {@code crossoverProbability} and mutated (polynomial on numeric
+ * genes, a new choice on categoricals) with {@code mutationProbability} per gene. The population
+ * after a generation is the best {@code populationSize} of the previous population and that
+ * generation's children (elitism). "Best" is NSGA-II's order: non-domination rank (for one
+ * objective, the value), then crowding distance; with constraints, Deb's constrained domination
+ * (feasible trials first, infeasible ones by total violation), as Optuna's NSGA-II applies it.
+ * Trials carry their generation ({@value #GENERATION}); every ask rebuilds the population from the
+ * complete generations, so workers sharing a storage evolve one population. Conditional parameters
+ * are drawn at random.
  */
 public final class GeneticSampler implements Sampler {
   public static final String GENERATION = "ga.generation";

@@ -20,9 +20,9 @@ import java.util.random.RandomGenerator;
  * Gaussian-process Bayesian optimisation. After {@code startupTrials} quasi-random trials, the
  * complete trials are modelled in the unit cube ({@link UnitCube}: log scales, grids, one-hot
  * categoricals) by a GP with a Matérn 5/2 ARD kernel on log-warped, standardised losses, its
- * hyperparameters fitted by maximum marginal likelihood; the next point maximises log expected improvement over
- * random candidates, points near the best trials and a local search from the best of them.
- * Parameters with a condition are not modelled and are drawn at random.
+ * hyperparameters fitted by maximum marginal likelihood; the next point maximises log expected
+ * improvement over random candidates, points near the best trials and a local search from the best
+ * of them. Parameters with a condition are not modelled and are drawn at random.
  *
  * <p>As Optuna's GP sampler does, each fit starts from the hyperparameters of the previous fit
  * for the same study, which makes it several times cheaper; a fresh sampler with the same seed
