@@ -81,12 +81,9 @@ public final class ApiKeys {
    */
   public ApiKey revoke(String id) {
     Objects.requireNonNull(id, "id");
-    boolean exists = db.transaction(c -> KeyRows.revoke(c, id, clock.instant()));
+    Optional<StoredKey> revoked = db.transaction(c -> KeyRows.revoke(c, id, clock.instant()));
     cache.forget(id);
-    if (!exists) {
-      throw new KeyNotFoundException(id);
-    }
-    return get(id);
+    return revoked.map(StoredKey::key).orElseThrow(() -> new KeyNotFoundException(id));
   }
 
   /** @throws KeyNotFoundException when there is no such key */

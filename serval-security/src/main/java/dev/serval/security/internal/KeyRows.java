@@ -41,14 +41,15 @@ public final class KeyRows {
   }
 
   public static boolean any(Connection c) throws SQLException {
-    return Sql.single(c, "SELECT 1 FROM security_keys", rs -> true).isPresent();
+    return Sql.single(c, "SELECT 1 FROM security_keys LIMIT 1", rs -> true).isPresent();
   }
 
-  /** Marks the key revoked unless it already is; @return whether it exists. */
-  public static boolean revoke(Connection c, String id, Instant at) throws SQLException {
+  /** Marks the key revoked unless it already is; @return the key, empty when there is none. */
+  public static Optional<StoredKey> revoke(Connection c, String id, Instant at)
+      throws SQLException {
     Sql.update(c, "UPDATE security_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
         at, id);
-    return find(c, id).isPresent();
+    return find(c, id);
   }
 
   private static StoredKey read(ResultSet rs) throws SQLException {
