@@ -3,6 +3,7 @@ package dev.serval.async.internal;
 import dev.serval.async.DeliveryState;
 import dev.serval.async.ReplyPublisher;
 import dev.serval.async.Response;
+import dev.serval.core.Causes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +69,7 @@ public final class Deliveries {
     return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
         .handleAsync((response, failure) -> {
           if (failure != null) {
-            return "POST " + url + " failed: " + rootMessage(failure);
+            return "POST " + url + " failed: " + Causes.rootMessage(failure);
           }
           return response.statusCode() / 100 == 2 ? null
               : "POST " + url + " answered HTTP " + response.statusCode();
@@ -85,13 +86,5 @@ public final class Deliveries {
       replies.publish(r.replyTo(), r.id(), answer, headers);
       return null;
     }, executor);
-  }
-
-  private static String rootMessage(Throwable failure) {
-    Throwable root = failure;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 }

@@ -1,5 +1,6 @@
 package dev.serval.server.cli;
 
+import dev.serval.core.Causes;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.serval.server.observability.Observability;
 import dev.serval.gateway.Gateway;
@@ -114,7 +115,7 @@ final class GatewayCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       gateway.close();
       throw new UsageException("could not listen on " + listen.host + ":" + listen.port + " ("
-          + Failures.rootMessage(e) + "); is another server using it? Choose another with --port");
+          + Causes.rootMessage(e) + "); is another server using it? Choose another with --port");
     }
     printUpstreams(gateway.upstreams(), out);
     String url = ServerLauncher.baseUrl("http", listen.host, gateway.port());

@@ -2,6 +2,7 @@ package dev.serval.server.cli;
 
 import dev.serval.bus.EventBus;
 import dev.serval.bus.RabbitMqEventBus;
+import dev.serval.core.Causes;
 import dev.serval.core.ServalException;
 import dev.serval.registry.ModelRegistry;
 import java.io.IOException;
@@ -95,7 +96,7 @@ final class RegistryOptions {
             + " running server; stop the server first");
       }
       throw new CommandException(
-          "cannot open the " + where + ": " + Failures.rootMessage(e)
+          "cannot open the " + where + ": " + Causes.rootMessage(e)
               + (db != null ? "; check --db, --db-user and --db-password"
                   : "; is another server using this --data folder?"));
     }
@@ -140,7 +141,7 @@ final class RegistryOptions {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UsageException(
-          "--data " + dir + " cannot be created (" + Failures.rootMessage(e) + ")");
+          "--data " + dir + " cannot be created (" + Causes.rootMessage(e) + ")");
     }
     if (!Files.isWritable(dir)) {
       throw new UsageException("--data " + dir + " is not writable");

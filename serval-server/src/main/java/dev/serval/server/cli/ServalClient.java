@@ -2,6 +2,7 @@ package dev.serval.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.serval.core.Causes;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -180,7 +181,7 @@ final class ServalClient {
       }
     }
     return new CommandException(
-        "lost the connection to " + baseUrl + ": " + Failures.rootMessage(e));
+        "lost the connection to " + baseUrl + ": " + Causes.rootMessage(e));
   }
 
   private static JsonNode parse(byte[] body) {

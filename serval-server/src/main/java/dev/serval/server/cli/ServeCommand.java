@@ -1,5 +1,6 @@
 package dev.serval.server.cli;
 
+import dev.serval.core.Causes;
 import dev.serval.registry.ModelRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
       return Files.createDirectories(repository);
     } catch (IOException e) {
       throw new UsageException("cannot create the model repository " + repository + " ("
-          + Failures.rootMessage(e) + "); choose one with --model-repository");
+          + Causes.rootMessage(e) + "); choose one with --model-repository");
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.serval.server.cli;
 
 import dev.serval.async.AsyncService;
 import dev.serval.async.RabbitMqReplyPublisher;
+import dev.serval.core.Causes;
 import dev.serval.core.ServalException;
 import dev.serval.registry.ModelRegistry;
 import dev.serval.registry.RegistryService;
@@ -133,7 +134,7 @@ final class ServerLauncher {
       closeRegistry(validations, registry);
       throw new UsageException(
           "could not listen on " + listen.host + ":" + listen.port + " ("
-              + Failures.rootMessage(e) + "); is another server using it? Choose another with"
+              + Causes.rootMessage(e) + "); is another server using it? Choose another with"
               + " --port");
     }
     printRecovered(service.recover(), out);
