@@ -49,8 +49,7 @@ final class GateSearch {
     this.source = source;
     this.work = work;
     this.original = original;
-    this.evaluator = new Evaluator(compressor.backend(), gate.data(), compressor.threads(),
-        gate.metric(), source);
+    this.evaluator = new Evaluator(gate.data(), gate.metric(), original);
     this.baseline = evaluator.baseline();
     // read after loading and scoring the original, so a broken input fails there first
     this.model = ModelFiles.read(source);
@@ -135,24 +134,27 @@ final class GateSearch {
           false, "not made: " + e.getMessage()));
     }
     reports.put(index, report);
-    double score = evaluator.score(file);
-    double worsening = gate.metric().worsening(baseline, score);
-    long bytes = report.result().fileBytes();
-    if (!withinTolerance(worsening)) {
-      return add(new Candidate(settings, bytes, List.of(), Double.NaN, score, worsening, false,
-          false, String.format(Locale.ROOT, "%s %.4g%s, more than the %.4g allowed",
-              gate.metric().cliName(), worsening, unit(), gate.maxWorsening())));
-    }
-    Compressor.Speeds speeds;
     try (ModelProbe probe = new ModelProbe(compressor.backend(), file, compressor.threads())) {
-      speeds = compressor.time(original, probe);
+      return add(judge(index, settings, report.result().fileBytes(), probe));
     }
+  }
+
+  /** Scores candidate {@code index} and, when within the tolerance, times it. */
+  private Candidate judge(int index, String settings, long bytes, ModelProbe probe) {
+    double score = evaluator.score(probe);
+    double worsening = gate.metric().worsening(baseline, score);
+    if (!withinTolerance(worsening)) {
+      return new Candidate(settings, bytes, List.of(), Double.NaN, score, worsening, false,
+          false, String.format(Locale.ROOT, "%s %.4g%s, more than the %.4g allowed",
+              gate.metric().cliName(), worsening, unit(), gate.maxWorsening()));
+    }
+    Compressor.Speeds speeds = compressor.time(original, probe);
     originalSpeeds.put(index, speeds.original());
     double speedup = speeds.result().isEmpty() ? Double.NaN
         : last(speeds.result()).rowsPerSecond() / last(speeds.original()).rowsPerSecond();
     boolean slower = speedup < 1;
-    return add(new Candidate(settings, bytes, speeds.result(), speedup, score, worsening, slower,
-        false, slower ? slowerVerdict(speeds) : "within the tolerance"));
+    return new Candidate(settings, bytes, speeds.result(), speedup, score, worsening, slower,
+        false, slower ? slowerVerdict(speeds) : "within the tolerance");
   }
 
   private static Throughput last(List<Throughput> speed) {
