@@ -74,18 +74,29 @@ public final class Compressor {
     Path source = input.toAbsolutePath().normalize();
     requireWritable(source, target);
     ModelProto model = ModelFiles.read(source);
-    int threads = benchmark.threads();
-    try (ModelProbe original = new ModelProbe(backend, source, threads)) {
-      GraphEditor graph = new GraphEditor(model);
-      List<NodeDecision> decisions = Transforms.apply(options, backend, threads, graph);
-      requireChange(options.method(), decisions);
-      ModelProto compressed = graph.build();
-      FineTuningReport tuning = null;
-      if (options.fineTuned()) {
-        FineTuner.Tuned tuned = fineTune(compressed, original, options);
-        compressed = tuned.model();
-        tuning = tuned.report();
-      }
+    try (ModelProbe original = new ModelProbe(backend, source, benchmark.threads())) {
+      return compress(source, target, model, original, options);
+    }
+  }
+
+  /**
+   * As {@link #compress(Path, Path, CompressionOptions)}, with {@code source} already read as
+   * {@code model} and loaded as {@code original}: the gate compresses one input many times.
+   */
+  CompressionReport compress(Path source, Path target, ModelProto model, ModelProbe original,
+      CompressionOptions options) {
+    GraphEditor graph = new GraphEditor(model);
+    List<NodeDecision> decisions =
+        Transforms.apply(options, backend, benchmark.threads(), graph);
+    requireChange(options.method(), decisions);
+    ModelProto compressed = graph.build();
+    FineTuningReport tuning = null;
+    if (options.fineTuned()) {
+      FineTuner.Tuned tuned = fineTune(compressed, original, options);
+      compressed = tuned.model();
+      tuning = tuned.report();
+    }
+    try {
       Path temp = temporaryFile(target);
       try {
         Files.write(temp, compressed.toByteArray());
@@ -97,7 +108,7 @@ public final class Compressor {
         Files.deleteIfExists(temp);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + output + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.serval.compress;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.serval.compress.internal.Evaluator;
+import dev.serval.compress.internal.ModelFiles;
 import dev.serval.compress.internal.ModelProbe;
 import dev.serval.core.InvalidInputException;
 import java.io.IOException;
@@ -28,6 +30,8 @@ final class GateSearch {
   private final Compressor quiet;
   private final AccuracyGate gate;
   private final Path source;
+  /** The input, read once for all candidates ({@code original} is it loaded in the runtime). */
+  private final ModelProto model;
   private final WorkFolder work;
   private final Evaluator evaluator;
   private final ModelProbe original;
@@ -45,9 +49,10 @@ final class GateSearch {
     this.source = source;
     this.work = work;
     this.original = original;
-    this.evaluator = new Evaluator(compressor.backend(), gate.data(), compressor.threads(),
-        gate.metric(), source);
+    this.evaluator = new Evaluator(gate.data(), gate.metric(), original);
     this.baseline = evaluator.baseline();
+    // read after loading and scoring the original, so a broken input fails there first
+    this.model = ModelFiles.read(source);
   }
 
   static GateReport run(Compressor compressor, AccuracyGate gate, Path input, Path output,
@@ -120,7 +125,7 @@ final class GateSearch {
     Path file = candidateFile(index);
     CompressionReport report;
     try {
-      report = quiet.compress(source, file, options);
+      report = quiet.compress(source, file, model, original, options);
     } catch (InvalidInputException e) {
       if (index == 0) {
         throw e; // the requested settings themselves do not apply to this model
@@ -129,24 +134,27 @@ final class GateSearch {
           false, "not made: " + e.getMessage()));
     }
     reports.put(index, report);
-    double score = evaluator.score(file);
-    double worsening = gate.metric().worsening(baseline, score);
-    long bytes = report.result().fileBytes();
-    if (!(worsening <= gate.maxWorsening() + 1e-9)) {
-      return add(new Candidate(settings, bytes, List.of(), Double.NaN, score, worsening, false,
-          false, String.format(Locale.ROOT, "%s %.4g%s, more than the %.4g allowed",
-              gate.metric().cliName(), worsening, unit(), gate.maxWorsening())));
-    }
-    Compressor.Speeds speeds;
     try (ModelProbe probe = new ModelProbe(compressor.backend(), file, compressor.threads())) {
-      speeds = compressor.time(original, probe);
+      return add(judge(index, settings, report.result().fileBytes(), probe));
     }
+  }
+
+  /** Scores candidate {@code index} and, when within the tolerance, times it. */
+  private Candidate judge(int index, String settings, long bytes, ModelProbe probe) {
+    double score = evaluator.score(probe);
+    double worsening = gate.metric().worsening(baseline, score);
+    if (!withinTolerance(worsening)) {
+      return new Candidate(settings, bytes, List.of(), Double.NaN, score, worsening, false,
+          false, String.format(Locale.ROOT, "%s %.4g%s, more than the %.4g allowed",
+              gate.metric().cliName(), worsening, unit(), gate.maxWorsening()));
+    }
+    Compressor.Speeds speeds = compressor.time(original, probe);
     originalSpeeds.put(index, speeds.original());
     double speedup = speeds.result().isEmpty() ? Double.NaN
         : last(speeds.result()).rowsPerSecond() / last(speeds.original()).rowsPerSecond();
     boolean slower = speedup < 1;
-    return add(new Candidate(settings, bytes, speeds.result(), speedup, score, worsening, slower,
-        false, slower ? slowerVerdict(speeds) : "within the tolerance"));
+    return new Candidate(settings, bytes, speeds.result(), speedup, score, worsening, slower,
+        false, slower ? slowerVerdict(speeds) : "within the tolerance");
   }
 
   private static Throughput last(List<Throughput> speed) {
@@ -168,7 +176,12 @@ final class GateSearch {
   }
 
   private boolean withinTolerance(Candidate c) {
-    return c.worsening() <= gate.maxWorsening() + 1e-9;
+    return withinTolerance(c.worsening());
+  }
+
+  /** False for NaN: a candidate that could not be scored is never within the tolerance. */
+  private boolean withinTolerance(double worsening) {
+    return worsening <= gate.maxWorsening() + 1e-9;
   }
 
   private boolean acceptable(Candidate c) {

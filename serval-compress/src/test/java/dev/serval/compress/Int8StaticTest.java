@@ -76,6 +76,20 @@ class Int8StaticTest {
     assertThat(dir).isDirectoryNotContaining("glob:**.tmp");
   }
 
+  @Test
+  void npyRowsOfTheWrongSizeAreRefusedNamingTheShape() throws IOException {
+    Path mlp = TestModels.mlp(dir);
+    Path out = dir.resolve("static.onnx");
+    Path rows = npy(5, 63);
+
+    assertThatThrownBy(() -> Outputs.COMPRESSOR.compress(mlp, out,
+        CompressionOptions.builder(Method.INT8_STATIC).calibration(rows).build()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("has shape [5, 63], but input 'input' of shape [-1, 64]"
+            + " takes 64 values per row");
+    assertThat(out).doesNotExist();
+  }
+
   /** Rows of a standard normal input as a float32 .npy file. */
   private Path npy(int rows, int width) throws IOException {
     String header = String.format(Locale.ROOT,

@@ -5,27 +5,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.serval.core.InvalidInputException;
 import dev.serval.core.TensorSpec;
+import dev.serval.train.data.NpyArray;
+import dev.serval.train.data.NpyReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Rows of a model's single input for calibration: a NumPy {@code .npy} file (float32 or float64,
- * C order, first dimension = rows) or JSON, either an array of rows or {@code {"<input>": rows}},
+ * Rows of a model's single input for calibration: a NumPy {@code .npy} file (any array
+ * {@link NpyReader} reads, first dimension = rows) or JSON, either an array of rows or {@code {"<input>": rows}},
  * each row a (nested) array of numbers.
  */
 final class CalibrationData {
   private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([<>|=]?)([fi])(\\d)'");
-  private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private CalibrationData() {}
@@ -62,39 +59,18 @@ final class CalibrationData {
     }
   }
 
-  private static List<float[]> npy(Path file, byte[] bytes, TensorSpec input, long perRow) {
-    ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    int major = bytes[6];
-    int headerLength = major == 1 ? buffer.getShort(8) & 0xffff : buffer.getInt(8);
-    int offset = major == 1 ? 10 : 12;
-    String header = new String(bytes, offset, headerLength, StandardCharsets.ISO_8859_1);
-    Matcher descr = DESCR.matcher(header);
-    Matcher shape = SHAPE.matcher(header);
-    if (!descr.find() || !shape.find() || header.contains("'fortran_order': True")
-        || descr.group(1).equals(">") || !descr.group(2).equals("f")
-        || !(descr.group(3).equals("4") || descr.group(3).equals("8"))) {
-      throw new InvalidInputException("calibration file " + file + " must be a C-order float32"
-          + " or float64 little-endian .npy array, but its header is " + header.strip());
+  private static List<float[]> npy(Path file, byte[] bytes, TensorSpec input, long perRow)
+      throws IOException {
+    NpyArray array = NpyReader.read(new ByteArrayInputStream(bytes), file.toString());
+    int[] shape = array.shape();
+    long rowSize = Arrays.stream(shape).skip(1).asLongStream().reduce(1, (x, y) -> x * y);
+    if (shape.length == 0 || rowSize != perRow) {
+      throw wrongShape(file, "has shape " + Arrays.toString(shape), input, perRow);
     }
-    List<Long> dims = new ArrayList<>();
-    for (String part : shape.group(1).split(",")) {
-      if (!part.isBlank()) {
-        dims.add(Long.parseLong(part.strip()));
-      }
-    }
-    long rowSize = dims.stream().skip(1).reduce(1L, (a, b) -> a * b);
-    if (dims.isEmpty() || rowSize != perRow) {
-      throw wrongShape(file, "has shape " + dims, input, perRow);
-    }
-    int width = Integer.parseInt(descr.group(3));
-    buffer.position(offset + headerLength);
-    List<float[]> rows = new ArrayList<>();
-    for (long r = 0; r < dims.get(0); r++) {
-      float[] row = new float[(int) perRow];
-      for (int i = 0; i < row.length; i++) {
-        row[i] = width == 4 ? buffer.getFloat() : (float) buffer.getDouble();
-      }
-      rows.add(row);
+    float[] values = array.values();
+    List<float[]> rows = new ArrayList<>(shape[0]);
+    for (int r = 0; r < shape[0]; r++) {
+      rows.add(Arrays.copyOfRange(values, (int) (r * perRow), (int) ((r + 1) * perRow)));
     }
     return rows;
   }

@@ -1,27 +1,20 @@
 package dev.serval.compress.internal;
 
 import dev.serval.compress.Metric;
-import dev.serval.runtime.onnx.OnnxBackend;
 import dev.serval.train.data.Dataset;
-import java.nio.file.Path;
 
 /**
- * Scores model files on labelled rows: each model's first float output is compared with the
+ * Scores models on labelled rows: each model's first float output is compared with the
  * labels (top-1) or with the original model's output on the same rows (agreement, max error).
  */
 public final class Evaluator {
-  private final OnnxBackend backend;
   private final Dataset data;
-  private final int threads;
   private final Metric metric;
   private final float[] reference;
 
   /** Runs {@code original} once for the reference outputs. */
-  public Evaluator(
-      OnnxBackend backend, Dataset data, int threads, Metric metric, Path original) {
-    this.backend = backend;
+  public Evaluator(Dataset data, Metric metric, ModelProbe original) {
     this.data = data;
-    this.threads = threads;
     this.metric = metric;
     this.reference = outputs(original);
   }
@@ -32,7 +25,7 @@ public final class Evaluator {
   }
 
   /** The metric of {@code model}, which must take and give what the original does. */
-  public double score(Path model) {
+  public double score(ModelProbe model) {
     return score(outputs(model));
   }
 
@@ -65,9 +58,7 @@ public final class Evaluator {
   }
 
   /** The model's first float output on every row, row after row. */
-  private float[] outputs(Path model) {
-    try (ModelProbe probe = new ModelProbe(backend, model, threads)) {
-      return probe.firstFloatOutput(data.features(), data.rows());
-    }
+  private float[] outputs(ModelProbe model) {
+    return model.firstFloatOutput(data.features(), data.rows());
   }
 }

@@ -25,7 +25,6 @@ import dev.serval.core.TensorSpec;
 import dev.serval.core.runtime.LoadedModel;
 import dev.serval.core.runtime.ModelBackend;
 import dev.serval.core.runtime.RuntimeOptions;
-import dev.serval.runtime.onnx.GraphProtos;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
