@@ -120,6 +120,25 @@ class FolderBackupTest {
   }
 
   @Test
+  void manifestFilePathThatLeavesItsFolderIsRefusedAndNothingIsWrittenOutside()
+      throws IOException {
+    Path escaping = ZipEdits.withEntry(archive, dir.resolve("escaping.zip"), "manifest.json",
+        manifest -> new String(manifest, StandardCharsets.UTF_8)
+            .replace("\"j2/attempt-2.log\"", "\"../escaped.log\"")
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(ZipEdits.read(escaping, "manifest.json")).contains("../escaped.log");
+    ModelRegistry target = registry("target");
+    Path jobs = dir.resolve("target/jobs");
+
+    assertThatThrownBy(() -> backup(jobs).restore(escaping, target, ProgressListener.NONE))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("manifest.json in " + escaping + " is not valid")
+        .hasMessageContaining("must be relative and stay inside its folder, got '../escaped.log'");
+    assertThat(dir.resolve("target/escaped.log")).doesNotExist();
+    assertThat(jobs).doesNotExist();
+  }
+
+  @Test
   void folderNamesThatCouldLeaveTheArchiveLayoutAreRejected() {
     assertThatThrownBy(() -> RegistryBackup.builder().folder("../jobs", dir))
         .isInstanceOf(IllegalArgumentException.class)
