@@ -98,6 +98,20 @@ class FolderBackupTest {
   }
 
   @Test
+  void fileLongerThanTheManifestSaysIsRefused() throws IOException {
+    Path longer = ZipEdits.withEntry(archive, dir.resolve("longer.zip"),
+        "folders/jobs/j1/attempt-1.log", content -> new byte[1 << 20]);
+    Path jobs = dir.resolve("target/jobs");
+
+    assertThatThrownBy(() -> backup(jobs).restore(longer, registry("target"),
+        ProgressListener.NONE))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("folders/jobs/j1/attempt-1.log in backup archive " + longer
+            + " is damaged: it is longer than the manifest's 17 bytes");
+    assertThat(jobs).doesNotExist();
+  }
+
+  @Test
   void targetFolderWithFilesIsRefused() throws IOException {
     Path jobs = Files.createDirectories(dir.resolve("target/jobs"));
     Files.writeString(jobs.resolve("mine.log"), "keep");
