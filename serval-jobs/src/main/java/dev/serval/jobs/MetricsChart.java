@@ -64,12 +64,8 @@ public final class MetricsChart {
         .sorted(Comparator.comparingLong(MetricPoint::step)).toList();
     int skipped = points.size() - finite.size();
     svg.append(format("<g transform=\"translate(0,%d)\">\n", top));
-    String heading = name + (finite.isEmpty() ? "" : "  last " + number(
-        finite.get(finite.size() - 1).value()) + " at step " + finite.get(finite.size() - 1)
-        .step()) + (skipped == 0 ? "" : "  (" + skipped + " non-finite "
-        + (skipped == 1 ? "value" : "values") + " left out)");
     svg.append(format("<text x=\"%d\" y=\"20\" font-size=\"12\" font-weight=\"bold\""
-        + " fill=\"%s\">%s</text>\n", LEFT, colour, escape(heading)));
+        + " fill=\"%s\">%s</text>\n", LEFT, colour, escape(heading(name, finite, skipped))));
     if (finite.isEmpty()) {
       svg.append(format("<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#555555\">"
           + "no finite values</text>\n</g>\n", WIDTH / 2, PANEL / 2));
@@ -93,6 +89,21 @@ public final class MetricsChart {
       }
     }
     svg.append("</g>\n");
+  }
+
+  /** The metric's name, its last finite value and how many values were left out. */
+  private static String heading(String name, List<MetricPoint> finite, int skipped) {
+    StringBuilder heading = new StringBuilder(name);
+    if (!finite.isEmpty()) {
+      MetricPoint last = finite.get(finite.size() - 1);
+      heading.append("  last ").append(number(last.value())).append(" at step ")
+          .append(last.step());
+    }
+    if (skipped > 0) {
+      heading.append("  (").append(skipped).append(" non-finite ")
+          .append(skipped == 1 ? "value" : "values").append(" left out)");
+    }
+    return heading.toString();
   }
 
   private static void axes(StringBuilder svg, Axis x, Axis y) {

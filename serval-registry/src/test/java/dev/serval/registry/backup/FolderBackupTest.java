@@ -98,6 +98,20 @@ class FolderBackupTest {
   }
 
   @Test
+  void fileLongerThanTheManifestSaysIsRefused() throws IOException {
+    Path longer = ZipEdits.withEntry(archive, dir.resolve("longer.zip"),
+        "folders/jobs/j1/attempt-1.log", content -> new byte[1 << 20]);
+    Path jobs = dir.resolve("target/jobs");
+
+    assertThatThrownBy(() -> backup(jobs).restore(longer, registry("target"),
+        ProgressListener.NONE))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("folders/jobs/j1/attempt-1.log in backup archive " + longer
+            + " is damaged: it is longer than the manifest's 17 bytes");
+    assertThat(jobs).doesNotExist();
+  }
+
+  @Test
   void targetFolderWithFilesIsRefused() throws IOException {
     Path jobs = Files.createDirectories(dir.resolve("target/jobs"));
     Files.writeString(jobs.resolve("mine.log"), "keep");
@@ -117,6 +131,25 @@ class FolderBackupTest {
         .restore(archive, target, ProgressListener.NONE))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("has files of folder 'jobs' but the restore was given no folder");
+  }
+
+  @Test
+  void manifestFilePathThatLeavesItsFolderIsRefusedAndNothingIsWrittenOutside()
+      throws IOException {
+    Path escaping = ZipEdits.withEntry(archive, dir.resolve("escaping.zip"), "manifest.json",
+        manifest -> new String(manifest, StandardCharsets.UTF_8)
+            .replace("\"j2/attempt-2.log\"", "\"../escaped.log\"")
+            .getBytes(StandardCharsets.UTF_8));
+    assertThat(ZipEdits.read(escaping, "manifest.json")).contains("../escaped.log");
+    ModelRegistry target = registry("target");
+    Path jobs = dir.resolve("target/jobs");
+
+    assertThatThrownBy(() -> backup(jobs).restore(escaping, target, ProgressListener.NONE))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("manifest.json in " + escaping + " is not valid")
+        .hasMessageContaining("must be relative and stay inside its folder, got '../escaped.log'");
+    assertThat(dir.resolve("target/escaped.log")).doesNotExist();
+    assertThat(jobs).doesNotExist();
   }
 
   @Test

@@ -12,9 +12,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.zip.ZipEntry;
@@ -151,7 +153,8 @@ public final class ArchiveReader implements AutoCloseable {
   }
 
   /**
-   * Copies the file to {@code target}, hashing it on the way.
+   * Copies the file to {@code target}, hashing it on the way. Like an artifact, it is read at
+   * most one byte past the manifest's size, so that a damaged archive cannot fill the disk.
    *
    * @throws InvalidInputException naming the entry when its digest or size differs
    */
@@ -161,16 +164,34 @@ public final class ArchiveReader implements AutoCloseable {
     long size;
     try (InputStream in = new DigestInputStream(open(entry), sha)) {
       Files.createDirectories(target.getParent());
-      size = Files.copy(in, target);
+      try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
+        size = copyAtMost(in, out, file.size() + 1);
+      }
     } catch (IOException e) {
       throw damaged(entry, "it cannot be extracted to " + target + " (" + e.getMessage() + ")",
           e);
+    }
+    if (size > file.size()) {
+      throw damaged(entry, "it is longer than the manifest's " + file.size() + " bytes", null);
     }
     String actual = Sha256.hex(sha);
     if (!actual.equals(file.sha256()) || size != file.size()) {
       throw damaged(entry, mismatch(file.sha256(), actual) + " (" + size + " bytes, expected "
           + file.size() + ")", null);
     }
+  }
+
+  private static long copyAtMost(InputStream in, OutputStream out, long limit)
+      throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    long copied = 0;
+    int n;
+    while (copied < limit
+        && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - copied))) >= 0) {
+      out.write(buffer, 0, n);
+      copied += n;
+    }
+    return copied;
   }
 
   /** The table's rows, one JSON object per line. */
