@@ -118,24 +118,13 @@ final class ServerLauncher {
       }
       security.configure(builder);
       server = builder.build();
+      start(server, listen);
     } catch (RuntimeException e) {
       closeJobs(jobSystem);
       sync.close();
       models.close();
       closeRegistry(validations, registry);
       throw e;
-    }
-    try {
-      server.start();
-    } catch (RuntimeException e) {
-      closeJobs(jobSystem);
-      sync.close();
-      models.close();
-      closeRegistry(validations, registry);
-      throw new UsageException(
-          "could not listen on " + listen.host + ":" + listen.port + " ("
-              + Causes.rootMessage(e) + "); is another server using it? Choose another with"
-              + " --port");
     }
     printRecovered(service.recover(), out);
     String url = baseUrl(security.tls() ? "https" : "http", listen.host, server.port());
@@ -151,6 +140,18 @@ final class ServerLauncher {
         + serving.asyncRetention + ")");
     out.println("Serval is listening on " + url);
     return launcher;
+  }
+
+  /** A port in use is the usual cause, so the error says what to change. */
+  private static void start(ServalServer server, ListenOptions listen) {
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      throw new UsageException(
+          "could not listen on " + listen.host + ":" + listen.port + " ("
+              + Causes.rootMessage(e) + "); is another server using it? Choose another with"
+              + " --port");
+    }
   }
 
   /** Asynchronous requests live in the registry's database, so they survive a restart. */

@@ -43,7 +43,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Compression of registered versions: {@code POST .../versions/{version}/compress} compresses the
@@ -82,8 +81,7 @@ public final class CompressRoutes {
         .build(this::compress);
     sb.route().get(version + "/compression").build((ctx, req) -> {
       Queries.allowOnly(ctx.queryParams(), NO_PARAMS);
-      return HttpResponse.of(CompletableFuture.supplyAsync(() -> report(ctx),
-          ctx.blockingTaskExecutor()).exceptionally(errors::toResponse));
+      return errors.blocking(ctx, () -> report(ctx));
     });
   }
 

@@ -39,10 +39,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,7 +132,7 @@ public final class ManagementApi {
     // A large upload (and the wait for validation) may outlast a timeout sized for inference.
     ctx.clearRequestTimeout();
     InputStream body = req.toInputStream(ManagementApi::dataOnly);
-    return async(ctx, () -> {
+    return errors.blocking(ctx, () -> {
       try (InputStream in = body) {
         Optional<InputStream> testCases =
             testCasesLength == 0 ? Optional.empty()
@@ -412,13 +410,7 @@ public final class ManagementApi {
   }
 
   private HttpService blocking(Function<ServiceRequestContext, HttpResponse> route) {
-    return (ctx, req) -> async(ctx, () -> route.apply(ctx));
-  }
-
-  private HttpResponse async(ServiceRequestContext ctx, Supplier<HttpResponse> work) {
-    return HttpResponse.of(
-        CompletableFuture.supplyAsync(work, ctx.blockingTaskExecutor())
-            .exceptionally(errors::toResponse));
+    return (ctx, req) -> errors.blocking(ctx, () -> route.apply(ctx));
   }
 
   private static HttpResponse ok(byte[] json) {

@@ -27,7 +27,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -156,10 +155,10 @@ public final class StudiesApi {
 
   /** A route without a body: strict query parameters, then {@code route} off the event loop. */
   private HttpService read(Set<String> params, Function<ServiceRequestContext, HttpResponse> route) {
-    return (ctx, req) -> HttpResponse.of(CompletableFuture.supplyAsync(() -> {
+    return (ctx, req) -> errors.blocking(ctx, () -> {
       Queries.allowOnly(ctx.queryParams(), params);
       return route.apply(ctx);
-    }, ctx.blockingTaskExecutor()).exceptionally(errors::toResponse));
+    });
   }
 
   /**

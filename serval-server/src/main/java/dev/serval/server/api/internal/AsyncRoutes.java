@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * Asynchronous inference over REST: accepting an infer request with {@code "async": true} (or
@@ -56,10 +55,10 @@ public final class AsyncRoutes {
       sb.route().post(model + "/batch").build((ctx, req) -> HttpResponse.of(
           req.aggregate().thenCompose(body -> batch(ctx, body)).exceptionally(errors::toResponse)));
     }
-    sb.route().get(PREFIX + "{id}").build((ctx, req) -> blocking(ctx, () -> fetch(id(ctx))));
+    sb.route().get(PREFIX + "{id}").build((ctx, req) -> errors.blocking(ctx, () -> fetch(id(ctx))));
     sb.route().get(PREFIX + "{id}/status").build((ctx, req) ->
-        blocking(ctx, () -> status(HttpStatus.OK, async.status(id(ctx)))));
-    sb.route().delete(PREFIX + "{id}").build((ctx, req) -> blocking(ctx, () -> {
+        errors.blocking(ctx, () -> status(HttpStatus.OK, async.status(id(ctx)))));
+    sb.route().delete(PREFIX + "{id}").build((ctx, req) -> errors.blocking(ctx, () -> {
       async.delete(id(ctx));
       return HttpResponse.of(HttpStatus.NO_CONTENT);
     }));
@@ -153,11 +152,6 @@ public final class AsyncRoutes {
 
   private static HttpResponse status(HttpStatus httpStatus, AsyncStatus status) {
     return HttpResponse.of(httpStatus, MediaType.JSON_UTF_8, AsyncJson.status(status));
-  }
-
-  private HttpResponse blocking(ServiceRequestContext ctx, Supplier<HttpResponse> work) {
-    return HttpResponse.of(CompletableFuture.supplyAsync(work, ctx.blockingTaskExecutor())
-        .exceptionally(errors::toResponse));
   }
 
   private static String id(ServiceRequestContext ctx) {

@@ -26,6 +26,8 @@ import dev.serval.server.api.ErrorStatus;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +72,15 @@ public final class HttpErrors implements ServerErrorHandler {
     }
     log.error("Unexpected failure while serving a request", cause);
     return error(HttpStatus.INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE);
+  }
+
+  /**
+   * Runs {@code work} on the request's blocking-task threads (database and file work must not
+   * hold the event loop), answering its failure with {@link #toResponse}.
+   */
+  public HttpResponse blocking(ServiceRequestContext ctx, Supplier<HttpResponse> work) {
+    return HttpResponse.of(CompletableFuture.supplyAsync(work, ctx.blockingTaskExecutor())
+        .exceptionally(this::toResponse));
   }
 
   @Override

@@ -26,11 +26,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -209,15 +207,10 @@ public final class JobsRoutes {
 
   private HttpService blocking(Set<String> params,
       Function<ServiceRequestContext, HttpResponse> route) {
-    return (ctx, req) -> async(ctx, () -> {
+    return (ctx, req) -> errors.blocking(ctx, () -> {
       Queries.allowOnly(ctx.queryParams(), params);
       return route.apply(ctx);
     });
-  }
-
-  private HttpResponse async(ServiceRequestContext ctx, Supplier<HttpResponse> work) {
-    return HttpResponse.of(CompletableFuture.supplyAsync(work, ctx.blockingTaskExecutor())
-        .exceptionally(errors::toResponse));
   }
 
   private static HttpResponse ok(byte[] json) {

@@ -5,11 +5,9 @@ import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.logging.RequestLog;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.serval.server.api.RequestAttributes;
+import dev.serval.server.api.RouteTemplates;
 import io.grpc.Status;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * What the access log, the metrics and the trace span say about one finished request, read once
@@ -50,8 +48,6 @@ public record CompletedRequest(
   }
 
   private static final String GRPC_STATUS = "grpc-status";
-  private static final Pattern PATH_PARAMETER = Pattern.compile("/:([^/]+)");
-  private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
 
   public static CompletedRequest of(RequestLog log, String requestId) {
     ServiceRequestContext ctx = (ServiceRequestContext) log.context();
@@ -62,7 +58,7 @@ public record CompletedRequest(
         ctx.clientAddress().getHostAddress(),
         log.requestHeaders().method().name(),
         log.requestHeaders().path(),
-        template(ctx.config().route().patternString()),
+        RouteTemplates.of(ctx),
         protocol,
         log.sessionProtocol().isExplicitHttp2() ? "HTTP/2" : "HTTP/1.1",
         log.responseStatus().code(),
@@ -89,15 +85,6 @@ public record CompletedRequest(
       case UNKNOWN, INTERNAL, UNAVAILABLE, DATA_LOSS, DEADLINE_EXCEEDED, UNIMPLEMENTED -> true;
       default -> false;
     };
-  }
-
-  /**
-   * Armeria writes path parameters as {@code /:model}; traces expect {@code /{model}}. Kept per
-   * route pattern (a server has few) rather than a regex replacement per request.
-   */
-  private static String template(String pattern) {
-    return TEMPLATES.computeIfAbsent(
-        pattern, p -> PATH_PARAMETER.matcher(p).replaceAll("/{$1}"));
   }
 
   private static boolean isGrpc(RequestLog log) {

@@ -29,8 +29,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * {@code /api/v1/keys} (create, list, revoke) and {@code GET /api/v1/audit}. Both read and
@@ -53,15 +51,15 @@ final class KeysApi {
 
   void registerOn(ServerBuilder sb) {
     sb.route().post(RestAccess.KEYS).build(this::create);
-    sb.route().get(RestAccess.KEYS).build((ctx, req) -> blocking(ctx, () -> {
+    sb.route().get(RestAccess.KEYS).build((ctx, req) -> errors.blocking(ctx, () -> {
       Queries.allowOnly(ctx.queryParams(), Set.of());
       return ok(SecurityJson.keys(keys().list()));
     }));
-    sb.route().delete(RestAccess.KEYS + "/{id}").build((ctx, req) -> blocking(ctx, () -> {
+    sb.route().delete(RestAccess.KEYS + "/{id}").build((ctx, req) -> errors.blocking(ctx, () -> {
       Queries.allowOnly(ctx.queryParams(), Set.of());
       return ok(SecurityJson.key(keys().revoke(ctx.pathParam("id"))));
     }));
-    sb.route().get(RestAccess.AUDIT).build((ctx, req) -> blocking(ctx,
+    sb.route().get(RestAccess.AUDIT).build((ctx, req) -> errors.blocking(ctx,
         () -> ok(SecurityJson.audit(audit.query(auditQuery(ctx.queryParams()))))));
   }
 
@@ -129,11 +127,6 @@ final class KeysApi {
           "query parameter 'after' must be the 'next' of the previous page but was '" + text
               + "'");
     }
-  }
-
-  private HttpResponse blocking(ServiceRequestContext ctx, Supplier<HttpResponse> work) {
-    return HttpResponse.of(CompletableFuture.supplyAsync(work, ctx.blockingTaskExecutor())
-        .exceptionally(errors::toResponse));
   }
 
   private static HttpResponse ok(byte[] json) {

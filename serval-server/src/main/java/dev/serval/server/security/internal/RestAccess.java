@@ -3,6 +3,7 @@ package dev.serval.server.security.internal;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import dev.serval.security.Permission;
+import dev.serval.server.api.RouteTemplates;
 import dev.serval.server.api.internal.AsyncRoutes;
 import dev.serval.server.management.ManagementApi;
 import dev.serval.server.security.internal.Access.Scope;
@@ -100,9 +101,7 @@ final class RestAccess {
     if (ctx.config().route().isFallback()) {
       return Access.OPEN; // answers 404 and nothing else
     }
-    // Armeria writes path parameters as ":name".
-    String pattern =
-        ctx.config().route().patternString().replaceAll(":([A-Za-z_][A-Za-z0-9_]*)", "{$1}");
+    String pattern = RouteTemplates.of(ctx);
     HttpMethod method = ctx.method();
     Access listed = routes.get(method + " " + pattern);
     if (listed != null) {
