@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /** At most so many requests in flight per holder: an API key, or the server when keys are off. */
 public final class ConcurrencyLimiter {
@@ -31,15 +32,16 @@ public final class ConcurrencyLimiter {
 
   /**
    * @param holder whose requests count together, e.g. a key id
-   * @param whose the holder in the refusal's words, e.g. "API key 'ci' (3f2a...)"
+   * @param whose the holder in the refusal's words, e.g. "API key 'ci' (3f2a...)"; asked only
+   *     for a refusal, so admitted requests pay nothing for it
    * @throws TooManyRequestsException when the holder already has {@code max} in flight
    */
-  public Permit acquire(String holder, String whose) {
+  public Permit acquire(String holder, Supplier<String> whose) {
     AtomicInteger count = inFlight.computeIfAbsent(holder, h -> new AtomicInteger());
     if (count.incrementAndGet() > max) {
       count.decrementAndGet();
       throw new TooManyRequestsException("more than " + max + " concurrent requests for "
-          + whose + "; retry after " + RETRY_AFTER.toSeconds() + " s, or send fewer at once",
+          + whose.get() + "; retry after " + RETRY_AFTER.toSeconds() + " s, or send fewer at once",
           RETRY_AFTER);
     }
     AtomicBoolean open = new AtomicBoolean(true);

@@ -11,25 +11,25 @@ class ConcurrencyLimiterTest {
 
   @Test
   void refusesTheRequestOverTheLimitPerHolder() {
-    limiter.acquire("a", "key a");
-    limiter.acquire("a", "key a");
+    limiter.acquire("a", () -> "key a");
+    limiter.acquire("a", () -> "key a");
 
-    assertThatThrownBy(() -> limiter.acquire("a", "key a"))
+    assertThatThrownBy(() -> limiter.acquire("a", () -> "key a"))
         .isInstanceOf(TooManyRequestsException.class)
         .hasMessageContaining("more than 2 concurrent requests for key a");
-    assertThatCode(() -> limiter.acquire("b", "key b")).doesNotThrowAnyException();
+    assertThatCode(() -> limiter.acquire("b", () -> "key b")).doesNotThrowAnyException();
   }
 
   @Test
   void aClosedPermitFreesItsPlaceOnce() {
-    ConcurrencyLimiter.Permit first = limiter.acquire("a", "key a");
-    limiter.acquire("a", "key a");
+    ConcurrencyLimiter.Permit first = limiter.acquire("a", () -> "key a");
+    limiter.acquire("a", () -> "key a");
 
     first.close();
     first.close();
 
-    limiter.acquire("a", "key a");
-    assertThatThrownBy(() -> limiter.acquire("a", "key a"))
+    limiter.acquire("a", () -> "key a");
+    assertThatThrownBy(() -> limiter.acquire("a", () -> "key a"))
         .isInstanceOf(TooManyRequestsException.class);
   }
 }

@@ -89,6 +89,6 @@ final class Guard {
     if (concurrency == null || access.permission() != Permission.INFER) {
       return null;
     }
-    return concurrency.acquire(caller.holder(), caller.describe());
+    return concurrency.acquire(caller.holder(), caller::describe);
   }
 }
