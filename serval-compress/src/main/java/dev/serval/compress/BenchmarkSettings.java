@@ -38,6 +38,19 @@ public record BenchmarkSettings(List<Integer> batches, Duration budget, int minR
     return new BenchmarkSettings(List.of(1, 64), Duration.ofSeconds(2), 10, 1);
   }
 
+  /**
+   * Batch 1 and 64 for {@code seconds} each on {@code threads} threads, as the command line and
+   * the API take them; 0 seconds measures nothing.
+   */
+  public static BenchmarkSettings of(double seconds, int threads) {
+    if (!(seconds >= 0)) {
+      throw new IllegalArgumentException("seconds must be >= 0 but was " + seconds);
+    }
+    return seconds == 0 ? new BenchmarkSettings(List.of(), Duration.ZERO, 1, threads)
+        : new BenchmarkSettings(List.of(1, 64), Duration.ofMillis(Math.round(seconds * 1000)),
+            10, threads);
+  }
+
   /** No speed measurement: for tests and quick runs. */
   public static BenchmarkSettings none() {
     return new BenchmarkSettings(List.of(), Duration.ZERO, 1, 1);

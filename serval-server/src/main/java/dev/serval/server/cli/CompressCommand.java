@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -220,9 +219,7 @@ final class CompressCommand implements Callable<Integer> {
     Optional<AccuracyGate> gate;
     try {
       options = options();
-      benchmark = benchSeconds == 0 ? new BenchmarkSettings(List.of(), Duration.ZERO, 1, threads)
-          : new BenchmarkSettings(List.of(1, 64),
-              Duration.ofMillis(Math.round(benchSeconds * 1000)), 10, threads);
+      benchmark = BenchmarkSettings.of(benchSeconds, threads);
       gate = gate();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());

@@ -183,9 +183,7 @@ public final class CompressRoutes {
     double seconds = request.benchSeconds() == null ? 2 : request.benchSeconds();
     int threads = request.threads() == null ? 1 : request.threads();
     try {
-      return seconds == 0 ? new BenchmarkSettings(List.of(), Duration.ZERO, 1, threads)
-          : new BenchmarkSettings(List.of(1, 64), Duration.ofMillis(Math.round(seconds * 1000)),
-              10, threads);
+      return BenchmarkSettings.of(seconds, threads);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException(e.getMessage());
     }
