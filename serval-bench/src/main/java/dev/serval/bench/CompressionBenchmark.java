@@ -151,8 +151,8 @@ public final class CompressionBenchmark {
     SampleModels.write(SampleModels.mlp(speedWidth, speedHidden, speedWidth, 1), large);
     CompressionReport int8Large = compressor.compress(large, workDir.resolve("mlp-large-int8.onnx"),
         int8(Method.INT8_DYNAMIC, null));
-    models.add(timed(new CompressedModel("MLP " + speedWidth + "-" + widths(speedHidden) + "-"
-        + speedWidth + " (random weights)", "int8-dynamic", int8Large.original().fileBytes(),
+    models.add(timed(new CompressedModel(speedModelName(speedWidth, speedHidden), "int8-dynamic",
+        int8Large.original().fileBytes(),
         int8Large.result().fileBytes(), Double.NaN, Double.NaN, BATCH, 0, 0),
         large, Path.of(int8Large.output()), log));
 
@@ -383,6 +383,11 @@ public final class CompressionBenchmark {
   private static String stem(Path model) {
     String name = model.getFileName().toString();
     return name.substring(0, name.length() - ".onnx".length());
+  }
+
+  /** The name of the random-weight MLP that int8's speed is measured on. */
+  static String speedModelName(int width, int[] hidden) {
+    return "MLP " + width + "-" + widths(hidden) + "-" + width + " (random weights)";
   }
 
   private static String widths(int[] hidden) {
