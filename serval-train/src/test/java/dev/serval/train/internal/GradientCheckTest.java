@@ -106,6 +106,8 @@ class GradientCheckTest {
         inputs(6, 2));
     assertSameParameterGradients(() -> new Conv2d("c", new int[] {2, 4, 5}, 3,
         new SplittableRandom(9)), inputs(2 * 4 * 5, 10));
+    assertSameParameterGradients(
+        () -> Factorization.create("fm", 6, 3, 4, 0.5, new SplittableRandom(2)), inputs(6, 3));
   }
 
   /** {@link Layer#backwardToParams} adds exactly the parameter gradients {@code backward} does. */
