@@ -18,6 +18,12 @@ public record CompressedModel(String model, String method, long originalBytes,
     long compressedBytes, double originalTop1, double compressedTop1, int batch,
     double originalMillis, double compressedMillis) {
 
+  /** The same model, sizes and scores with the two medians timed. */
+  CompressedModel withMillis(double original, double compressed) {
+    return new CompressedModel(model, method, originalBytes, compressedBytes, originalTop1,
+        compressedTop1, batch, original, compressed);
+  }
+
   /** Compressed file size over the original's. */
   public double sizeRatio() {
     return (double) compressedBytes / originalBytes;

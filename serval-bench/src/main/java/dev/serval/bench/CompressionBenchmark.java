@@ -151,8 +151,8 @@ public final class CompressionBenchmark {
     SampleModels.write(SampleModels.mlp(speedWidth, speedHidden, speedWidth, 1), large);
     CompressionReport int8Large = compressor.compress(large, workDir.resolve("mlp-large-int8.onnx"),
         int8(Method.INT8_DYNAMIC, null));
-    models.add(timed(new CompressedModel("MLP " + speedWidth + "-" + widths(speedHidden) + "-"
-        + speedWidth + " (random weights)", "int8-dynamic", int8Large.original().fileBytes(),
+    models.add(timed(new CompressedModel(speedModelName(speedWidth, speedHidden), "int8-dynamic",
+        int8Large.original().fileBytes(),
         int8Large.result().fileBytes(), Double.NaN, Double.NaN, BATCH, 0, 0),
         large, Path.of(int8Large.output()), log));
 
@@ -191,16 +191,16 @@ public final class CompressionBenchmark {
     Path pruned = workDir.resolve(stem(wide) + "-pruned-tuned.onnx");
     String label = "prune + fine-tune";
     CompressedModel prunedModel = stage(progress, name, label, wide, wideTop1, wide, pruned,
-        fineTuned(pruning()), test, log);
+        fineTuned(pruning(), rows), test, log);
     models.add(prunedModel);
     for (int rank : fineTuneRanks) {
       Path factored = workDir.resolve(stem(wide) + "-pruned-tuned-rank" + rank + ".onnx");
       models.add(stage(progress, name, label + ", low-rank rank " + rank + " + fine-tune",
           wide, wideTop1, pruned, factored, fineTuned(CompressionOptions.builder(Method.LOW_RANK)
-              .rank(rank).build()), test, log));
+              .rank(rank).build(), rows), test, log));
     }
     Path gated = workDir.resolve(stem(wide) + "-gated-tuned.onnx");
-    GateReport gate = gate(wide, gated, test, fineTuned(pruning()));
+    GateReport gate = gate(wide, gated, test, fineTuned(pruning(), rows));
     log.println("gate with fine-tuning: " + describe(gate));
     gate.candidates().stream().filter(Candidate::picked).findFirst().ifPresent(pick ->
         models.add(timed(new CompressedModel(name, label + ", gate's pick: " + pick.settings(),
@@ -223,9 +223,9 @@ public final class CompressionBenchmark {
         BATCH, 0, 0), original, output, log);
   }
 
-  private CompressionOptions fineTuned(CompressionOptions options) {
-    return CompressionOptions.Builder.from(options).fineTune(workDir.resolve("digits-train.csv"))
-        .fineTuneEpochs(fineTuneEpochs).build();
+  private CompressionOptions fineTuned(CompressionOptions options, Path rows) {
+    return CompressionOptions.Builder.from(options).fineTune(rows).fineTuneEpochs(fineTuneEpochs)
+        .build();
   }
 
   private static Path csv(Dataset data, Path file) {
@@ -331,9 +331,7 @@ public final class CompressionBenchmark {
       List<Tensor> inputs = SyntheticInputs.create(a.signature().inputs(), BATCH, SEED);
       double[] millis = new InterleavedTiming(rounds, runsPerRound, nanos)
           .medianMillis(() -> a.run(inputs, Set.of()), () -> b.run(inputs, Set.of()));
-      CompressedModel result = new CompressedModel(m.model(), m.method(), m.originalBytes(),
-          m.compressedBytes(), m.originalTop1(), m.compressedTop1(), BATCH, millis[0],
-          millis[1]);
+      CompressedModel result = m.withMillis(millis[0], millis[1]);
       log.printf("%s, %s: file %.3fx, top-1 %.2f -> %.2f, rows/s %.2fx%n", result.model(),
           result.method(), result.sizeRatio(), result.originalTop1(), result.compressedTop1(),
           result.speedup());
@@ -383,6 +381,11 @@ public final class CompressionBenchmark {
   private static String stem(Path model) {
     String name = model.getFileName().toString();
     return name.substring(0, name.length() - ".onnx".length());
+  }
+
+  /** The name of the random-weight MLP that int8's speed is measured on. */
+  static String speedModelName(int width, int[] hidden) {
+    return "MLP " + width + "-" + widths(hidden) + "-" + width + " (random weights)";
   }
 
   private static String widths(int[] hidden) {

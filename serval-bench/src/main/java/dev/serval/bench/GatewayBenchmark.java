@@ -85,11 +85,15 @@ public final class GatewayBenchmark {
   }
 
   private ChildJvmServer gateway(List<ChildJvmServer> replicas) {
-    String upstreams = replicas.stream()
-        .map(r -> r.baseUrl().getHost() + ":" + r.baseUrl().getPort())
+    String upstreams = replicas.stream().map(GatewayBenchmark::address)
         .collect(Collectors.joining(","));
     return ChildJvmServer.run(config.command, List.of("gateway", "--upstream", upstreams,
         "--host", "127.0.0.1", "--port", "0", "--health-interval", "200"));
+  }
+
+  /** host:port, as the gateway's --upstream takes it and its status page lists it. */
+  private static String address(ChildJvmServer server) {
+    return server.baseUrl().getHost() + ":" + server.baseUrl().getPort();
   }
 
   private List<GatewayReport.Overhead> overhead(ChildJvmServer replica, ChildJvmServer gateway,
@@ -144,7 +148,7 @@ public final class GatewayBenchmark {
 
   private GatewayReport.Kill kill(ChildJvmServer gateway, ChildJvmServer victim,
       Progress progress) {
-    String victimAddress = victim.baseUrl().getHost() + ":" + victim.baseUrl().getPort();
+    String victimAddress = address(victim);
     CompletableFuture<LoadResult> load = CompletableFuture.supplyAsync(() ->
         load(gateway.baseUrl(), "kill", config.killClients, config.killDuration, progress));
     sleep(config.warmup.plus(config.killDuration.dividedBy(3)));

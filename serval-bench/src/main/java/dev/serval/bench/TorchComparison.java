@@ -20,6 +20,7 @@ import dev.serval.core.runtime.RuntimeOptions;
 import dev.serval.runtime.onnx.OnnxBackend;
 import dev.serval.runtime.onnx.SampleModels;
 import dev.serval.train.MlpTrainer;
+import dev.serval.train.Teacher;
 import dev.serval.train.TrainingOptions;
 import dev.serval.train.data.Dataset;
 import dev.serval.train.data.Datasets;
@@ -39,7 +40,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 
 /**
  * Serval's side of the comparison with PyTorch's {@code quantize_dynamic}
@@ -132,8 +132,8 @@ public final class TorchComparison {
     SampleModels.write(SampleModels.mlp(speedWidth, speedHidden, speedWidth, 1), large);
     float[] rows = floats(SyntheticInputs.create(List.of(new TensorSpec("input", DataType.FP32,
         Shape.ofSignature(-1, speedWidth))), BATCH, SEED).get(0));
-    results.add(measure("mlp-large", "MLP " + speedWidth + "-" + widths(speedHidden) + "-"
-        + speedWidth + " (random weights)", large, rows, speedWidth, null, log));
+    results.add(measure("mlp-large", CompressionBenchmark.speedModelName(speedWidth, speedHidden),
+        large, rows, speedWidth, null, log));
 
     Path file = workDir.resolve("serval.json");
     try {
@@ -209,28 +209,23 @@ public final class TorchComparison {
     if (labels == null) {
       return Double.NaN;
     }
+    int[] predicted = Teacher.topClasses(outputs, labels.length, classes);
     int correct = 0;
     for (int r = 0; r < labels.length; r++) {
-      correct += argmax(outputs, r, classes) == labels[r] ? 1 : 0;
+      correct += predicted[r] == labels[r] ? 1 : 0;
     }
     return 100.0 * correct / labels.length;
   }
 
   private static double agreement(float[] a, float[] b, int classes) {
     int rows = a.length / classes;
+    int[] first = Teacher.topClasses(a, rows, classes);
+    int[] second = Teacher.topClasses(b, rows, classes);
     int same = 0;
     for (int r = 0; r < rows; r++) {
-      same += argmax(a, r, classes) == argmax(b, r, classes) ? 1 : 0;
+      same += first[r] == second[r] ? 1 : 0;
     }
     return 100.0 * same / rows;
-  }
-
-  private static int argmax(float[] values, int row, int classes) {
-    int best = 0;
-    for (int c = 1; c < classes; c++) {
-      best = values[row * classes + c] > values[row * classes + best] ? c : best;
-    }
-    return best;
   }
 
   private Path folder(String name) {
@@ -240,10 +235,6 @@ public final class TorchComparison {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
     }
-  }
-
-  private static String widths(int[] hidden) {
-    return Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining("-"));
   }
 
   /** Validating configuration; the defaults are {@link CompressionBenchmark}'s models. */

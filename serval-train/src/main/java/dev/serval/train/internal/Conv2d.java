@@ -79,27 +79,11 @@ public final class Conv2d implements Layer {
 
   @Override
   public float[] backward(float[] g, int rows) {
-    int plane = height * width;
-    int patch = channels * K * K;
-    float[] w = weight.value();
-    float[] dw = weight.grad();
-    float[] db = bias.grad();
     float[] dx = new float[rows * inputWidth()];
-    float[] patchGrad = new float[plane * patch];
+    float[] patchGrad = new float[height * width * channels * K * K];
     for (int n = 0; n < rows; n++) {
-      int base = n * plane * patch;
       Arrays.fill(patchGrad, 0);
-      for (int f = 0; f < filters; f++) {
-        int out = (n * filters + f) * plane;
-        for (int p = 0; p < plane; p++) {
-          float go = g[out + p];
-          db[f] += go;
-          for (int j = 0; j < patch; j++) {
-            dw[f * patch + j] += go * patches[base + p * patch + j];
-            patchGrad[p * patch + j] += go * w[f * patch + j];
-          }
-        }
-      }
+      backward(g, n, patchGrad);
       for (int i = 0; i < patchIndex.length; i++) {
         if (patchIndex[i] >= 0) {
           dx[n * inputWidth() + patchIndex[i]] += patchGrad[i];
@@ -107,6 +91,41 @@ public final class Conv2d implements Layer {
       }
     }
     return dx;
+  }
+
+  @Override
+  public void backwardToParams(float[] g, int rows) {
+    for (int n = 0; n < rows; n++) {
+      backward(g, n, null);
+    }
+  }
+
+  /**
+   * Adds row {@code n}'s parameter gradients, and the gradient of its patches into
+   * {@code patchGrad} unless that is null.
+   */
+  private void backward(float[] g, int n, float[] patchGrad) {
+    int plane = height * width;
+    int patch = channels * K * K;
+    int base = n * plane * patch;
+    float[] w = weight.value();
+    float[] dw = weight.grad();
+    float[] db = bias.grad();
+    for (int f = 0; f < filters; f++) {
+      int out = (n * filters + f) * plane;
+      for (int p = 0; p < plane; p++) {
+        float go = g[out + p];
+        db[f] += go;
+        for (int j = 0; j < patch; j++) {
+          dw[f * patch + j] += go * patches[base + p * patch + j];
+        }
+        if (patchGrad != null) {
+          for (int j = 0; j < patch; j++) {
+            patchGrad[p * patch + j] += go * w[f * patch + j];
+          }
+        }
+      }
+    }
   }
 
   /**

@@ -95,10 +95,19 @@ public final class Dense implements Layer {
 
   @Override
   public float[] backward(float[] g, int rows) {
+    return backward(g, rows, new float[rows * inputs]);
+  }
+
+  @Override
+  public void backwardToParams(float[] g, int rows) {
+    backward(g, rows, null);
+  }
+
+  /** Adds the parameter gradients, and the input gradient into {@code dx} unless it is null. */
+  private float[] backward(float[] g, int rows, float[] dx) {
     float[] w = weight.value();
     float[] dw = weight.grad();
     float[] db = bias == null ? new float[outputs] : bias.grad();
-    float[] dx = new float[rows * inputs];
     for (int n = 0; n < rows; n++) {
       int in = n * inputs;
       for (int o = 0; o < outputs; o++) {
@@ -109,8 +118,12 @@ public final class Dense implements Layer {
         int row = o * inputs;
         db[o] += go;
         for (int i = 0; i < inputs; i++) {
-          dx[in + i] += go * w[row + i];
           dw[row + i] += go * input[in + i];
+        }
+        if (dx != null) {
+          for (int i = 0; i < inputs; i++) {
+            dx[in + i] += go * w[row + i];
+          }
         }
       }
     }

@@ -86,24 +86,39 @@ public final class Factorization implements Layer {
   @Override
   public float[] backward(float[] g, int rows) {
     float[] dx = linear.backward(g, rows);
+    factorBackward(g, rows, dx);
+    return dx;
+  }
+
+  @Override
+  public void backwardToParams(float[] g, int rows) {
+    linear.backwardToParams(g, rows);
+    factorBackward(g, rows, null);
+  }
+
+  /** Adds the factors' gradient, and their part of the input gradient to {@code dx} unless null. */
+  private void factorBackward(float[] g, int rows, float[] dx) {
     float[] v = factors.value();
     float[] dv = factors.grad();
     int columns = outputs * k;
     for (int n = 0; n < rows; n++) {
       for (int i = 0; i < inputs; i++) {
         float xi = input[n * inputs + i];
-        float sum = 0;
         for (int j = 0; j < columns; j++) {
           float gc = g[n * outputs + j / k];
           float vij = v[i * columns + j];
-          float p = projected[n * columns + j];
-          dv[i * columns + j] += gc * (xi * p - xi * xi * vij);
-          sum += gc * vij * (p - xi * vij);
+          dv[i * columns + j] += gc * (xi * projected[n * columns + j] - xi * xi * vij);
         }
-        dx[n * inputs + i] += sum;
+        if (dx != null) {
+          float sum = 0;
+          for (int j = 0; j < columns; j++) {
+            float vij = v[i * columns + j];
+            sum += g[n * outputs + j / k] * vij * (projected[n * columns + j] - xi * vij);
+          }
+          dx[n * inputs + i] += sum;
+        }
       }
     }
-    return dx;
   }
 
   @Override

@@ -21,6 +21,15 @@ public interface Layer {
    */
   float[] backward(float[] outputGrad, int rows);
 
+  /**
+   * Adds this batch's parameter gradients like {@link #backward}, for the network's first
+   * trained layer, whose input gradient nobody reads: a layer whose input gradient costs as much
+   * as its parameter gradients skips it.
+   */
+  default void backwardToParams(float[] outputGrad, int rows) {
+    backward(outputGrad, rows);
+  }
+
   /** The trainable parameters. */
   default List<Param> params() {
     return List.of();

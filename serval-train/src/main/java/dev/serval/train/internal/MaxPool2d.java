@@ -15,11 +15,6 @@ public final class MaxPool2d implements Layer {
     this.width = chw[2];
   }
 
-  /** The image shape of the output. */
-  public int[] outputShape() {
-    return new int[] {channels, height / 2, width / 2};
-  }
-
   @Override
   public int inputWidth() {
     return channels * height * width;

@@ -8,6 +8,8 @@ public final class Network {
   private static final int CHUNK = 256;
 
   private final List<Layer> layers;
+  /** The lowest layer with parameters: back-propagation ends there. */
+  private final int firstTrained;
 
   public Network(List<Layer> layers) {
     for (int i = 1; i < layers.size(); i++) {
@@ -17,6 +19,11 @@ public final class Network {
       }
     }
     this.layers = List.copyOf(layers);
+    int first = 0;
+    while (first < layers.size() - 1 && layers.get(first).params().isEmpty()) {
+      first++;
+    }
+    this.firstTrained = first;
   }
 
   public int inputWidth() {
@@ -35,12 +42,16 @@ public final class Network {
     return values;
   }
 
-  /** Back-propagates the gradient of the loss with respect to the last forward's output. */
+  /**
+   * Back-propagates the gradient of the loss with respect to the last forward's output into the
+   * parameters; below the first layer with parameters there is nothing left to learn.
+   */
   public void backward(float[] outputGrad, int rows) {
     float[] grad = outputGrad;
-    for (int i = layers.size() - 1; i >= 0; i--) {
+    for (int i = layers.size() - 1; i > firstTrained; i--) {
       grad = layers.get(i).backward(grad, rows);
     }
+    layers.get(firstTrained).backwardToParams(grad, rows);
   }
 
   /** Evaluation-mode outputs for any number of rows, computed in chunks to bound memory. */

@@ -100,6 +100,33 @@ class GradientCheckTest {
     assertThat(dropout.forward(x, ROWS, false)).containsExactly(x);
   }
 
+  @Test
+  void parameterGradientsWithoutTheInputGradientAreTheSame() {
+    assertSameParameterGradients(() -> Dense.create("d", 6, 5, 0.5, new SplittableRandom(1)),
+        inputs(6, 2));
+    assertSameParameterGradients(() -> new Conv2d("c", new int[] {2, 4, 5}, 3,
+        new SplittableRandom(9)), inputs(2 * 4 * 5, 10));
+    assertSameParameterGradients(
+        () -> Factorization.create("fm", 6, 3, 4, 0.5, new SplittableRandom(2)), inputs(6, 3));
+  }
+
+  /** {@link Layer#backwardToParams} adds exactly the parameter gradients {@code backward} does. */
+  private static void assertSameParameterGradients(Supplier<Layer> factory, float[] x) {
+    Layer full = factory.get();
+    Layer paramsOnly = factory.get();
+    float[] r = inputs(full.outputWidth(), 99);
+    full.forward(x, ROWS, true);
+    full.backward(r, ROWS);
+    paramsOnly.forward(x, ROWS, true);
+    paramsOnly.backwardToParams(r, ROWS);
+    for (int p = 0; p < full.params().size(); p++) {
+      float[] expected = full.params().get(p).grad();
+      assertThat(expected).as("parameter %s", p).isNotEqualTo(new float[expected.length]);
+      assertThat(paramsOnly.params().get(p).grad()).as("parameter %s", p)
+          .containsExactly(expected);
+    }
+  }
+
   /** Compares analytic and numeric gradients of L = sum(r * layer(x)) in training mode. */
   private static void check(Supplier<Layer> factory, float[] x) {
     Layer layer = factory.get();
